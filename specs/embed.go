@@ -1,0 +1,39 @@
+package specs
+
+import (
+	"embed"
+	"io/fs"
+	"path"
+	"sort"
+)
+
+// bundled holds the vendor descriptions shipped with vendormock and their sidecar files.
+//
+//go:embed */*.yaml
+var bundled embed.FS
+
+// BundledFS returns the embedded file system of bundled vendor folders (<vendor>/openapi.yaml).
+func BundledFS() fs.FS { return bundled }
+
+// BundledNames lists the bundled vendors in mount order.
+func BundledNames() []string {
+	entries, err := fs.Glob(bundled, "*/openapi.yaml")
+	if err != nil { // the pattern is constant and valid, so this cannot happen
+		return nil
+	}
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		names = append(names, path.Dir(e))
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Bundled returns a Source for every bundled vendor, mounted at /<vendor>.
+func Bundled() []Source {
+	var out []Source
+	for _, n := range BundledNames() {
+		out = append(out, Source{Name: n, Path: n + "/openapi.yaml", FS: bundled})
+	}
+	return out
+}

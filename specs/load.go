@@ -1,0 +1,205 @@
+package specs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/pb33f/libopenapi"
+	"github.com/pb33f/libopenapi/datamodel"
+	"github.com/pb33f/libopenapi/index"
+	"github.com/pb33f/libopenapi/utils"
+)
+
+// Source names one description to load and where to mount it.
+type Source struct {
+	// Name is the mount name: the vendor is served under "/"+Name, or at the root when Name is "".
+	Name string
+	// Path is the description's file: a path on disk, or inside FS when FS is set.
+	Path string
+	// FS, when set, is the file system Path is read from (the embedded bundle); nil means the OS.
+	FS fs.FS
+}
+
+// Display is the source as users know it: the file path, or bundled:<path> for embedded files.
+func (s Source) Display() string {
+	if s.FS != nil {
+		return "specs/" + s.Path
+	}
+	return s.Path
+}
+
+// Options tune loading.
+type Options struct {
+	// Logger receives libopenapi's own messages and load warnings; nil discards them.
+	Logger *slog.Logger
+}
+
+// ErrSwagger2 is returned for Swagger 2.0 files, which are not supported yet.
+var ErrSwagger2 = errors.New("swagger 2.0 is not supported yet: convert the file to OpenAPI 3 (for example with swagger2openapi)")
+
+// LoadError names the file, and the JSON pointer when known, of a problem that stops loading.
+type LoadError struct {
+	File    string
+	Pointer string
+	Err     error
+}
+
+func (e *LoadError) Error() string {
+	if e.Pointer != "" {
+		return fmt.Sprintf("load %s: %s: %v", e.File, e.Pointer, e.Err)
+	}
+	return fmt.Sprintf("load %s: %v", e.File, e.Err)
+}
+
+func (e *LoadError) Unwrap() error { return e.Err }
+
+// Load reads every source and builds the catalog. Loading is sequential because libopenapi keeps
+// a process-wide schema hash cache that it clears after every build.
+func Load(ctx context.Context, sources []Source, opts Options) (*Catalog, error) {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	cat := &Catalog{byMount: map[string]*Vendor{}}
+	for _, src := range sources {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("load specs: %w", err)
+		}
+		if err := validName(src.Name); err != nil {
+			return nil, &LoadError{File: src.Display(), Err: err}
+		}
+		if _, dup := cat.byMount[src.Name]; dup {
+			return nil, &LoadError{File: src.Display(), Err: fmt.Errorf("mount %q is used twice", "/"+src.Name)}
+		}
+		v, err := loadVendor(src, logger)
+		if err != nil {
+			return nil, err
+		}
+		cat.Vendors = append(cat.Vendors, v)
+		cat.byMount[src.Name] = v
+	}
+	if err := cat.index(); err != nil {
+		return nil, err
+	}
+	return cat, nil
+}
+
+func validName(name string) error {
+	if name == "" {
+		return nil
+	}
+	if strings.HasPrefix(name, "__") {
+		return fmt.Errorf("mount name %q: names starting with __ are reserved", name)
+	}
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return fmt.Errorf("mount name %q: only letters, digits, '-', '_' and '.' are allowed", name)
+		}
+	}
+	return nil
+}
+
+func readSource(src Source) ([]byte, error) {
+	if src.FS != nil {
+		return fs.ReadFile(src.FS, src.Path)
+	}
+	return os.ReadFile(src.Path)
+}
+
+func loadVendor(src Source, logger *slog.Logger) (*Vendor, error) {
+	file := src.Display()
+	data, err := readSource(src)
+	if err != nil {
+		return nil, &LoadError{File: file, Err: err}
+	}
+	cfg := &datamodel.DocumentConfiguration{
+		Logger:                              logger.With("spec", file),
+		IgnorePolymorphicCircularReferences: true,
+		IgnoreArrayCircularReferences:       true,
+	}
+	if src.FS != nil {
+		// Embedded descriptions are single files; external references are not followed.
+		cfg.SpecFilePath = path.Base(src.Path)
+	} else {
+		abs, err := filepath.Abs(src.Path)
+		if err != nil {
+			return nil, &LoadError{File: file, Err: err}
+		}
+		cfg.AllowFileReferences = true
+		cfg.BasePath = filepath.Dir(abs)
+		cfg.SpecFilePath = filepath.Base(abs)
+	}
+	doc, err := libopenapi.NewDocumentWithConfiguration(data, cfg)
+	if err != nil {
+		return nil, &LoadError{File: file, Err: fmt.Errorf("not a readable OpenAPI description: %w", err)}
+	}
+	info := doc.GetSpecInfo()
+	switch {
+	case info == nil:
+		return nil, &LoadError{File: file, Err: errors.New("not an OpenAPI description")}
+	case info.SpecFormat == datamodel.OAS2:
+		return nil, &LoadError{File: file, Pointer: "#/swagger", Err: ErrSwagger2}
+	case info.SpecFormat != datamodel.OAS3 && info.SpecFormat != datamodel.OAS31 && info.SpecFormat != datamodel.OAS32:
+		return nil, &LoadError{File: file, Pointer: "#/openapi", Err: errors.New("no openapi: 3.x version field found")}
+	}
+	model, err := doc.BuildV3Model()
+	var warnings []string
+	if err != nil {
+		// libopenapi returns a usable model together with circular-reference errors. A recursive
+		// schema is legal and the generator bounds recursion, so those are warnings; anything else
+		// (an unresolvable $ref, a broken file) stops loading.
+		for _, e := range utils.UnwrapErrors(err) {
+			var re *index.ResolvingError
+			if errors.As(e, &re) && re.CircularReference != nil {
+				warnings = append(warnings, "circular reference: "+re.CircularReference.GenerateJourneyPath())
+				continue
+			}
+			return nil, &LoadError{File: file, Pointer: errorPointer(e), Err: e}
+		}
+	}
+	if model == nil {
+		return nil, &LoadError{File: file, Err: errors.New("model could not be built")}
+	}
+	for _, w := range warnings {
+		logger.Warn("spec warning", "spec", file, "warning", w)
+	}
+	v := &Vendor{
+		Name:     src.Name,
+		Source:   src,
+		Document: doc,
+		Model:    &model.Model,
+		Version:  info.Version,
+		Warnings: warnings,
+	}
+	if src.Name != "" {
+		v.Mount = "/" + src.Name
+	}
+	if model.Model.Info != nil {
+		v.Title = model.Model.Info.Title
+	}
+	sc, err := loadSidecar(src)
+	if err != nil {
+		return nil, err
+	}
+	v.Sidecar = sc
+	if err := v.buildOperations(); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// errorPointer extracts a JSON pointer from libopenapi resolving errors when it has one.
+func errorPointer(err error) string {
+	var re *index.ResolvingError
+	if errors.As(err, &re) && re.Path != "" {
+		return re.Path
+	}
+	return ""
+}

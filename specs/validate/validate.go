@@ -1,0 +1,208 @@
+package validate
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	validator "github.com/pb33f/libopenapi-validator"
+	"github.com/pb33f/libopenapi-validator/config"
+	liberrors "github.com/pb33f/libopenapi-validator/errors"
+	"github.com/pb33f/libopenapi-validator/helpers"
+	"github.com/pb33f/libopenapi-validator/schema_validation"
+	"github.com/pb33f/libopenapi/datamodel/high/base"
+
+	"github.com/vendormock/vendormock/specs"
+)
+
+// Validator checks traffic of one vendor. Build it once per vendor; it is safe for concurrent use.
+type Validator struct {
+	vendor   *specs.Vendor
+	lib      validator.Validator
+	schemas  schema_validation.SchemaValidator
+	basePath string
+}
+
+// Options tune a Validator.
+type Options struct {
+	Logger *slog.Logger
+}
+
+// New builds the validator of a vendor and compiles its schemas.
+func New(v *specs.Vendor, opts Options) *Validator {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	lib := validator.NewValidatorFromV3Model(v.Model,
+		// Credentials are checked by the mock itself, so a missing one is a 401, not a 400.
+		config.WithoutSecurityValidation(),
+		config.WithFormatAssertions(),
+		config.WithLogger(logger))
+	return &Validator{
+		vendor:   v,
+		lib:      lib,
+		schemas:  schema_validation.NewSchemaValidatorWithLogger(logger, config.WithFormatAssertions()),
+		basePath: serverBasePath(v),
+	}
+}
+
+// serverBasePath is the path of the first server URL ("/api/v1"), which the library strips again
+// before it matches paths: requests are validated as if they had been sent to the vendor.
+func serverBasePath(v *specs.Vendor) string {
+	if len(v.Model.Servers) == 0 {
+		return ""
+	}
+	raw := v.Model.Servers[0].URL
+	u, err := url.Parse(raw)
+	if err != nil || strings.Contains(raw, "{") {
+		return ""
+	}
+	return strings.TrimSuffix(u.Path, "/")
+}
+
+// Request validates a request whose URL path is relative to the vendor's mount and written the way
+// the description writes it; body is the request body already read (nil for none).
+func (v *Validator) Request(r *http.Request, op *specs.Operation, body []byte) []Finding {
+	r2 := new(http.Request)
+	*r2 = *r
+	u := *r.URL
+	u.Path = v.basePath + u.Path
+	u.RawPath = ""
+	r2.URL = &u
+	if body != nil {
+		r2.Body = io.NopCloser(bytes.NewReader(body))
+		r2.ContentLength = int64(len(body))
+	} else {
+		r2.Body = http.NoBody
+	}
+	ok, errs := v.lib.ValidateHttpRequestSyncWithPathItem(r2, op.PathItem, op.Path)
+	if ok {
+		return nil
+	}
+	var doc any
+	if len(body) > 0 {
+		if err := json.Unmarshal(body, &doc); err != nil {
+			doc = nil
+		}
+	}
+	return convert(errs, doc, true)
+}
+
+// Response validates an answer: documented status, content type, body schema and headers.
+func (v *Validator) Response(r *http.Request, op *specs.Operation, status int, header http.Header, body []byte) []Finding {
+	var out []Finding
+	if !op.Documents(status) && !hasDefault(op) {
+		return []Finding{{In: "status", Expected: strings.Join(op.Statuses, ", "), Actual: strconv.Itoa(status),
+			Message: fmt.Sprintf("status %d is not documented for %s", status, op.ID)}}
+	}
+	r2 := new(http.Request)
+	*r2 = *r
+	u := *r.URL
+	u.Path = v.basePath + u.Path
+	u.RawPath = ""
+	r2.URL = &u
+	r2.Body = http.NoBody
+	resp := &http.Response{
+		StatusCode:    status,
+		Header:        header,
+		Body:          io.NopCloser(bytes.NewReader(body)),
+		ContentLength: int64(len(body)),
+		Request:       r2,
+	}
+	ok, errs := v.lib.GetResponseBodyValidator().ValidateResponseBodyWithPathItem(r2, resp, op.PathItem, op.Path)
+	if !ok {
+		var doc any
+		if err := json.Unmarshal(body, &doc); err != nil {
+			doc = nil
+		}
+		out = append(out, convert(errs, doc, false)...)
+	}
+	return out
+}
+
+func hasDefault(op *specs.Operation) bool {
+	for _, s := range op.Statuses {
+		if s == "default" {
+			return true
+		}
+	}
+	return false
+}
+
+// Value validates a decoded JSON value against a schema (fixtures, scenario bodies, self-checks).
+func (v *Validator) Value(s *base.Schema, value any) []Finding {
+	ok, errs := v.schemas.ValidateSchemaObjectWithVersion(s, value, v.vendor.SchemaVersion())
+	if ok {
+		return nil
+	}
+	return convert(errs, value, false)
+}
+
+// convert maps the library's errors to findings, one per schema failure.
+func convert(errs []*liberrors.ValidationError, doc any, request bool) []Finding {
+	var out []Finding
+	for _, e := range errs {
+		in := location(e, request)
+		if len(e.SchemaValidationErrors) == 0 {
+			f := Finding{In: in, Name: e.ParameterName, Message: e.Message}
+			f.Expected, f.Actual = splitGotWant(e.Reason)
+			if f.Expected == "" && e.Reason != "" && e.Reason != e.Message {
+				f.Message = e.Message + ": " + e.Reason
+			}
+			out = append(out, f)
+			continue
+		}
+		for _, sf := range e.SchemaValidationErrors {
+			f := Finding{In: in, Name: e.ParameterName, Pointer: pointerFrom(sf.InstancePath), Message: sf.Reason}
+			f.Expected, f.Actual = splitGotWant(sf.Reason)
+			if sf.KeywordLocation != "" {
+				parts := strings.Split(sf.KeywordLocation, "/")
+				f.Keyword = parts[len(parts)-1]
+			}
+			if f.Actual == "" && in == "body" {
+				if s, ok := valueAt(doc, f.Pointer); ok {
+					f.Actual = s
+				}
+			}
+			if in != "body" && f.Actual == "" {
+				f.Message = e.Message + ": " + sf.Reason
+			}
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func location(e *liberrors.ValidationError, request bool) string {
+	switch e.ValidationType {
+	case helpers.ParameterValidation, helpers.PathValidation:
+		switch e.ValidationSubType {
+		case helpers.ParameterValidationQuery, helpers.ParameterValidationHeader, helpers.ParameterValidationCookie, helpers.ParameterValidationPath:
+			return e.ValidationSubType
+		}
+		return "path"
+	case helpers.ParameterValidationQuery, helpers.ParameterValidationHeader, helpers.ParameterValidationCookie:
+		return e.ValidationType
+	case helpers.RequestBodyValidation, helpers.ResponseBodyValidation:
+		if e.ValidationSubType == helpers.RequestBodyContentType {
+			return "content-type"
+		}
+		if e.ValidationSubType == helpers.ResponseBodyResponseCode {
+			return "status"
+		}
+		return "body"
+	case helpers.SecurityValidation:
+		return "security"
+	}
+	if request {
+		return "request"
+	}
+	return "response"
+}
