@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/vendormock/vendormock/mock"
+	"github.com/vendormock/vendormock/specs"
+)
+
+const serveUsage = `Usage: vendormock serve [flags]
+
+Serves every operation of the loaded descriptions with realistic, schema-valid data.
+Without --spec the bundled vendors are served: /heydonto, /heydonto-auth, /herohealth,
+/opendental, /kana-practice, /kana-users. Control endpoints live under /__admin/.
+
+Examples:
+  vendormock serve
+  vendormock serve --spec ./openapi.yaml                 # served at /
+  vendormock serve --spec billing=./billing/openapi.yaml --bundled
+  vendormock serve --port 0 --seed 42 --log-format json
+
+`
+
+// serveConfig is the validated configuration of the serve command.
+type serveConfig struct {
+	specFlags
+	host         string
+	port         int
+	seed         int64
+	logFormat    string
+	logLevel     string
+	logRequests  bool
+	maxBodyBytes int64
+}
+
+func (c *serveConfig) register(fs *pflag.FlagSet) {
+	c.specFlags.register(fs)
+	fs.StringVar(&c.host, "host", "127.0.0.1", "address to listen on")
+	fs.IntVar(&c.port, "port", 4010, "port to listen on (0 picks a free one)")
+	fs.Int64Var(&c.seed, "seed", 1, "seed for generated data: the same seed gives the same answers")
+	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.BoolVar(&c.logRequests, "log-requests", true, "log one line per request")
+	fs.Int64Var(&c.maxBodyBytes, "max-body-bytes", mock.DefaultMaxBodyBytes, "largest accepted request body (413 above it)")
+}
+
+// Validate checks flag values that pflag's types cannot.
+func (c *serveConfig) Validate() error {
+	if c.port < 0 || c.port > 65535 {
+		return usageError("--port %d: want 0..65535", c.port)
+	}
+	if c.seed < 0 {
+		return usageError("--seed must not be negative")
+	}
+	if c.maxBodyBytes <= 0 {
+		return usageError("--max-body-bytes must be positive")
+	}
+	return nil
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg serveConfig
+	fs := pflag.NewFlagSet("serve", pflag.ContinueOnError)
+	cfg.register(fs)
+	if help, err := parseFlags(fs, args, stdout, serveUsage); help || err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	logger, err := newLogger(stderr, cfg.logFormat, cfg.logLevel)
+	if err != nil {
+		return err
+	}
+	sources, err := cfg.sources()
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	cat, err := specs.Load(ctx, sources, specs.Options{Logger: logger})
+	if err != nil {
+		return err
+	}
+	srv, err := mock.NewServer(mock.Options{
+		Catalog: cat, Logger: logger, Seed: cfg.seed, Now: time.Now,
+		MaxBodyBytes: cfg.maxBodyBytes, LogRequests: cfg.logRequests,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.host, strconv.Itoa(cfg.port)))
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	for _, v := range cat.Vendors {
+		mount := v.Mount
+		if mount == "" {
+			mount = "/"
+		}
+		logger.Info("spec mounted", "vendor", v.Name, "mount", mount, "operations", len(v.Operations), "source", v.Source.Display())
+	}
+	logger.Info("listening", "url", "http://"+ln.Addr().String(), "operations", cat.OperationCount(), "startup", time.Since(start).Round(time.Millisecond))
+	return serveUntilDone(ctx, ln, srv, logger)
+}
+
+// serveUntilDone serves until the context ends (SIGINT/SIGTERM), then drains connections.
+func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger) error {
+	hs := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    1 << 20,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,169 @@
+package mock
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/vendormock/vendormock/mock/fake"
+	"github.com/vendormock/vendormock/specs"
+	"github.com/vendormock/vendormock/specs/validate"
+)
+
+// DefaultMaxBodyBytes bounds request bodies (413 past it).
+const DefaultMaxBodyBytes = 10 << 20
+
+// AdminPrefix is the reserved path prefix of the control endpoints.
+const AdminPrefix = "/__admin/"
+
+// Options configure a Server.
+type Options struct {
+	Catalog *specs.Catalog
+	Logger  *slog.Logger
+	// Seed makes generated data repeatable: the same seed gives the same bytes for the same request.
+	Seed int64
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// MaxBodyBytes bounds request bodies (default DefaultMaxBodyBytes).
+	MaxBodyBytes int64
+	// LogRequests writes one log line per request at info level.
+	LogRequests bool
+}
+
+// Server serves every operation of every vendor in the catalog. It is an http.Handler.
+type Server struct {
+	opts    Options
+	log     *slog.Logger
+	router  *mux.Router
+	vendors []*vendorRuntime
+	handler http.Handler
+}
+
+type vendorRuntime struct {
+	v   *specs.Vendor
+	val *validate.Validator
+	gen *fake.Generator
+	ops []*opRuntime
+	log *slog.Logger
+}
+
+// NewServer compiles routes, validators and response plans for every operation once, so that a
+// request does no work that grows with the size of the descriptions.
+func NewServer(opts Options) (*Server, error) {
+	if opts.Catalog == nil {
+		return nil, errors.New("mock: no catalog")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	s := &Server{opts: opts, log: opts.Logger}
+	s.router = mux.NewRouter().SkipClean(true)
+	s.router.NotFoundHandler = http.HandlerFunc(s.notFound)
+	s.router.MethodNotAllowedHandler = http.HandlerFunc(s.notFound)
+	s.addAdminRoutes(s.router.PathPrefix(strings.TrimSuffix(AdminPrefix, "/")).Subrouter())
+
+	// Vendors mounted under a name first, the root mount (if any) last, so /billing/x never falls
+	// into a root-mounted description.
+	var root *vendorRuntime
+	for _, v := range opts.Catalog.Vendors {
+		vr, err := s.compileVendor(v)
+		if err != nil {
+			return nil, err
+		}
+		s.vendors = append(s.vendors, vr)
+		if v.Mount == "" {
+			root = vr
+			continue
+		}
+		s.addVendorRoutes(s.router.PathPrefix(v.Mount).Subrouter(), vr)
+	}
+	if root != nil {
+		s.addVendorRoutes(s.router, root)
+	}
+	var h http.Handler = http.HandlerFunc(s.serve)
+	if opts.LogRequests {
+		h = s.logRequests(h)
+	}
+	s.handler = h
+	return s, nil
+}
+
+func (s *Server) compileVendor(v *specs.Vendor) (*vendorRuntime, error) {
+	locale := fake.LocaleUS
+	if v.Sidecar != nil && v.Sidecar.Locale == "UK" {
+		locale = fake.LocaleUK
+	}
+	var hints map[string]string
+	if v.Sidecar != nil {
+		hints = v.Sidecar.Faker
+		for prop, name := range hints {
+			if !fake.Known(name) {
+				return nil, &specs.LoadError{File: v.Sidecar.File, Pointer: "#/faker/" + specs.PointerEscape(prop),
+					Err: fmt.Errorf("unknown generator %q (known: %s)", name, strings.Join(fake.Names(), ", "))}
+			}
+		}
+	}
+	vr := &vendorRuntime{
+		v:   v,
+		val: validate.New(v, validate.Options{Logger: s.log}),
+		gen: fake.New(fake.Options{Seed: s.opts.Seed, Now: s.opts.Now, Locale: locale, Hints: hints}),
+		log: s.log.With("vendor", v.Name),
+	}
+	for _, op := range v.Operations {
+		o, err := s.compileOperation(vr, op)
+		if err != nil {
+			return nil, err
+		}
+		vr.ops = append(vr.ops, o)
+	}
+	return vr, nil
+}
+
+// ServeHTTP answers a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	setCORS(w.Header(), r)
+	if isPreflight(r) {
+		s.preflight(w, r)
+		return
+	}
+	s.router.ServeHTTP(w, withoutTrailingSlash(r))
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.problem(w, r, http.StatusNotFound, "no such path",
+		fmt.Sprintf("%s %s matches no operation of the loaded descriptions; GET %sspecs lists them", r.Method, r.URL.Path, AdminPrefix), nil)
+}
+
+// Shutdown is a hook for owners of long-lived resources; the server itself holds none yet.
+func (s *Server) Shutdown(ctx context.Context) error { return ctx.Err() }
+
+// withoutTrailingSlash matches routes, which are registered without a trailing slash; the
+// operation puts the description's own slash back before validating.
+func withoutTrailingSlash(r *http.Request) *http.Request {
+	p := r.URL.Path
+	if len(p) <= 1 || p[len(p)-1] != '/' {
+		return r
+	}
+	u := *r.URL
+	u.Path = trimSlash(p)
+	if u.RawPath != "" {
+		u.RawPath = trimSlash(u.RawPath)
+	}
+	r2 := r.WithContext(r.Context())
+	r2.URL = &u
+	return r2
+}
