@@ -21,9 +21,9 @@ import (
 type responsePlan struct {
 	// problems are description defects found while compiling (invalid examples), for lint.
 	problems []string
-	code    string // as documented: "200", "4XX", "default"
-	media   []*mediaPlan
-	headers []headerPlan
+	code     string // as documented: "200", "4XX", "default"
+	media    []*mediaPlan
+	headers  []headerPlan
 }
 
 type mediaPlan struct {

@@ -258,4 +258,3 @@ func effectiveSecurity(doc *v3.Document, op *v3.Operation) []*base.SecurityRequi
 	}
 	return doc.Security
 }
-

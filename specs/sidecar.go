@@ -78,4 +78,3 @@ func loadSidecar(src Source) (*Sidecar, error) {
 	}
 	return sc, nil
 }
-
