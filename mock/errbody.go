@@ -178,7 +178,7 @@ func findingItems(template []any, arraySchema *base.Schema, gen *fake.Generator,
 }
 
 func pathSegments(f validate.Finding) []any {
-	var out []any
+	out := []any{}
 	if f.In != "body" && f.Name != "" {
 		return []any{f.In, f.Name}
 	}

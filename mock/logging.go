@@ -8,45 +8,55 @@ import (
 	"github.com/vendormock/vendormock/specs"
 )
 
-// logRecorder captures the status and the matched operation for the request log line.
-type logRecorder struct {
+// tracker wraps every response: it captures what the request log line and the request journal
+// need (status, matched operation, scenario and rule, the request body as read).
+type tracker struct {
 	http.ResponseWriter
-	status int
-	op     *specs.Operation
+	status   int
+	op       *specs.Operation
+	scenario string
+	rule     string
+	reqBody  []byte
+	start    time.Time
 }
 
-func (l *logRecorder) WriteHeader(code int) {
-	if l.status == 0 {
-		l.status = code
+func (t *tracker) WriteHeader(code int) {
+	if t.status == 0 {
+		t.status = code
 	}
-	l.ResponseWriter.WriteHeader(code)
+	t.ResponseWriter.WriteHeader(code)
 }
 
-func (l *logRecorder) Write(b []byte) (int, error) {
-	if l.status == 0 {
-		l.status = http.StatusOK
+func (t *tracker) Write(b []byte) (int, error) {
+	if t.status == 0 {
+		t.status = http.StatusOK
 	}
-	return l.ResponseWriter.Write(b)
+	return t.ResponseWriter.Write(b)
 }
 
 // Unwrap lets http.ResponseController reach the connection (flush, deadlines, hijack).
-func (l *logRecorder) Unwrap() http.ResponseWriter { return l.ResponseWriter }
+func (t *tracker) Unwrap() http.ResponseWriter { return t.ResponseWriter }
 
-// logRequests writes one line per request: method, path, vendor, operation, status, duration.
-func (s *Server) logRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		lr := &logRecorder{ResponseWriter: w}
-		next.ServeHTTP(lr, r)
-		attrs := []slog.Attr{
-			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
-			slog.Int("status", lr.status),
-			slog.Duration("duration", time.Since(start)),
-		}
-		if lr.op != nil {
-			attrs = append(attrs, slog.String("vendor", lr.op.Vendor.Name), slog.String("operation", lr.op.ID))
-		}
-		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request served", attrs...)
-	})
+// trackerOf finds the tracker under a ResponseWriter (nil in handlers called directly).
+func trackerOf(w http.ResponseWriter) *tracker {
+	t, _ := w.(*tracker)
+	return t
+}
+
+// logRequest writes one line per request: method, path, vendor, operation, status, duration.
+func (s *Server) logRequest(r *http.Request, t *tracker) {
+	attrs := make([]slog.Attr, 0, 8)
+	attrs = append(attrs,
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+		slog.Int("status", t.status),
+		slog.Duration("duration", time.Since(t.start)),
+	)
+	if t.op != nil {
+		attrs = append(attrs, slog.String("vendor", t.op.Vendor.Name), slog.String("operation", t.op.ID))
+	}
+	if t.scenario != "" {
+		attrs = append(attrs, slog.String("scenario", t.scenario), slog.String("rule", t.rule))
+	}
+	s.log.LogAttrs(r.Context(), slog.LevelInfo, "request served", attrs...)
 }

@@ -55,8 +55,9 @@ type request struct {
 }
 
 func (o *opRuntime) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if lr, ok := w.(*logRecorder); ok {
-		lr.op = o.op
+	t := trackerOf(w)
+	if t != nil {
+		t.op = o.op
 	}
 	req := &request{r: r, o: o, prefer: parsePrefer(r.Header.Values("Prefer"))}
 	vars := mux.Vars(r)
@@ -81,6 +82,12 @@ func (o *opRuntime) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		req.body = body
+		if t != nil {
+			t.reqBody = body
+		}
+	}
+	if o.scenarioStep(w, req) {
+		return
 	}
 	if !o.authorized(r) {
 		o.unauthorized(w, req)

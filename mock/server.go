@@ -42,7 +42,6 @@ type Server struct {
 	log     *slog.Logger
 	router  *mux.Router
 	vendors []*vendorRuntime
-	handler http.Handler
 }
 
 type vendorRuntime struct {
@@ -92,11 +91,6 @@ func NewServer(opts Options) (*Server, error) {
 	if root != nil {
 		s.addVendorRoutes(s.router, root)
 	}
-	var h http.Handler = http.HandlerFunc(s.serve)
-	if opts.LogRequests {
-		h = s.logRequests(h)
-	}
-	s.handler = h
 	return s, nil
 }
 
@@ -132,15 +126,22 @@ func (s *Server) compileVendor(v *specs.Vendor) (*vendorRuntime, error) {
 }
 
 // ServeHTTP answers a request.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
-
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	t := &tracker{ResponseWriter: w, start: time.Now()}
 	setCORS(w.Header(), r)
 	if isPreflight(r) {
-		s.preflight(w, r)
-		return
+		s.preflight(t, r)
+	} else {
+		s.router.ServeHTTP(t, withoutTrailingSlash(r))
 	}
-	s.router.ServeHTTP(w, withoutTrailingSlash(r))
+	s.afterRequest(r, t)
+}
+
+// afterRequest runs once the answer is written: the request log line, and the journal.
+func (s *Server) afterRequest(r *http.Request, t *tracker) {
+	if s.opts.LogRequests {
+		s.logRequest(r, t)
+	}
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {

@@ -42,6 +42,7 @@ func commands() []command {
 	return []command{
 		{"serve", "serve the vendor descriptions as a mock server", runServe},
 		{"lint", "load descriptions and sidecars and report every problem", runLint},
+		{"contract", "check a real sandbox against a description and report drift", runContract},
 		{"version", "print the version", runVersion},
 	}
 }

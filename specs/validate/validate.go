@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -152,6 +153,9 @@ func convert(errs []*liberrors.ValidationError, doc any, request bool) []Finding
 		in := location(e, request)
 		if len(e.SchemaValidationErrors) == 0 {
 			f := Finding{In: in, Name: e.ParameterName, Message: e.Message}
+			if in == "content-type" {
+				f.Name, f.Keyword = "Content-Type", "content-type"
+			}
 			f.Expected, f.Actual = splitGotWant(e.Reason)
 			if f.Expected == "" && e.Reason != "" && e.Reason != e.Message {
 				f.Message = e.Message + ": " + e.Reason
@@ -165,6 +169,10 @@ func convert(errs []*liberrors.ValidationError, doc any, request bool) []Finding
 			if sf.KeywordLocation != "" {
 				parts := strings.Split(sf.KeywordLocation, "/")
 				f.Keyword = parts[len(parts)-1]
+			}
+			if split := splitProperties(f, sf.Reason); split != nil {
+				out = append(out, split...)
+				continue
 			}
 			if f.Actual == "" && in == "body" {
 				if s, ok := valueAt(doc, f.Pointer); ok {
@@ -205,4 +213,37 @@ func location(e *liberrors.ValidationError, request bool) string {
 		return "request"
 	}
 	return "response"
+}
+
+var quoted = regexp.MustCompile(`'([^']*)'`)
+
+// splitProperties turns "missing properties: 'a', 'b'" and "additional properties 'x' not
+// allowed" into one finding per property, each with its own pointer.
+func splitProperties(f Finding, reason string) []Finding {
+	var expected, actual string
+	switch f.Keyword {
+	case "required":
+		expected, actual = "required property", "missing"
+	case "additionalProperties":
+		expected, actual = "no undocumented property", ""
+	default:
+		return nil
+	}
+	names := quoted.FindAllStringSubmatch(reason, -1)
+	if len(names) == 0 {
+		return nil
+	}
+	out := make([]Finding, 0, len(names))
+	for _, m := range names {
+		g := f
+		g.Pointer = f.Pointer + "/" + strings.ReplaceAll(strings.ReplaceAll(m[1], "~", "~0"), "/", "~1")
+		g.Expected, g.Actual = expected, actual
+		if f.Keyword == "required" {
+			g.Message = "missing required property " + m[1]
+		} else {
+			g.Message = "property " + m[1] + " is not documented"
+		}
+		out = append(out, g)
+	}
+	return out
 }
