@@ -111,7 +111,7 @@ func (c *genCtx) streetAddress() string {
 			"Park", "Mill", "Queen's", "King's", "Manor", "Albert", "Kingsway", "Castle"}) + " " +
 			c.pick([]string{"Road", "Street", "Lane", "Avenue", "Close", "Gardens", "Crescent", "Way"})
 	}
-	return c.f.Street()
+	return c.f.StreetNumber() + " " + c.f.StreetName() + " " + c.f.StreetSuffix()
 }
 
 // addressLine2 returns a second address line.

@@ -1,6 +1,10 @@
 package fake
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/pb33f/libopenapi/datamodel/high/base"
+)
 
 // hardDepthSlack bounds recursion past MaxDepth when required properties or
 // minItems force deeper values.
@@ -39,8 +43,10 @@ func (c *genCtx) value(p *plan, pr *prop, depth int) any {
 			if name == "" {
 				name = pr.hint
 			}
-			if v := c.named(name, p, kind); v != nil && p.check(v, c.dir) {
-				return v
+			for try := 0; try < 3; try++ {
+				if v := c.named(name, p, kind); v != nil && p.check(v, c.dir) {
+					return v
+				}
 			}
 		}
 	}
@@ -244,6 +250,12 @@ func (c *genCtx) object(p *plan, depth int) map[string]any {
 			m[pr.name] = fv
 			continue
 		}
+		if p.disc != nil && p.disc.PropertyName == pr.name && p.disc.Mapping != nil && p.disc.Mapping.Len() > 0 {
+			if k := c.mappingKey(p.disc); sub.check(k, c.dir) {
+				m[pr.name] = k
+				continue
+			}
+		}
 		if !pr.required && (deep || !c.chance(85)) {
 			skipped = append(skipped, i)
 			continue
@@ -318,4 +330,16 @@ func matchesAny(p *plan, k string) bool {
 		}
 	}
 	return false
+}
+
+// mappingKey picks a discriminator mapping key.
+func (c *genCtx) mappingKey(d *base.Discriminator) string {
+	i, n := 0, c.intn(d.Mapping.Len())
+	for k := range d.Mapping.KeysFromOldest() {
+		if i == n {
+			return k
+		}
+		i++
+	}
+	return ""
 }

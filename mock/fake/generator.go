@@ -30,6 +30,9 @@ const (
 	LocaleUK
 )
 
+// maxAttempts bounds regeneration when a value fails the internal check.
+const maxAttempts = 12
+
 // DefaultMaxDepth is the recursion bound used when Options.MaxDepth is zero.
 const DefaultMaxDepth = 5
 
@@ -86,12 +89,12 @@ func (g *Generator) Generate(s *base.Schema, key string, dir Direction) any {
 	p := g.plan(s)
 	c := &genCtx{
 		g:   g,
-		f:   gofakeit.New(g.seedFor(key, dir)),
+		f:   newFaker(g.seedFor(key, dir)),
 		dir: dir,
 		now: g.opts.Now().UTC().Truncate(24 * time.Hour),
 	}
 	var v any
-	for attempt := 0; attempt < 4; attempt++ {
+	for attempt := 0; attempt < maxAttempts; attempt++ {
 		v = c.value(p, nil, 0)
 		if p.check(v, dir) {
 			return v
@@ -157,3 +160,11 @@ func (c *genCtx) chance(pct int) bool { return c.intn(100) < pct }
 
 // pick returns a random element of list.
 func (c *genCtx) pick(list []string) string { return list[c.intn(len(list))] }
+
+// newFaker returns a gofakeit.Faker seeded with seed (never zero).
+func newFaker(seed uint64) *gofakeit.Faker {
+	if seed == 0 {
+		seed = 1
+	}
+	return gofakeit.New(seed)
+}

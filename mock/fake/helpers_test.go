@@ -32,7 +32,10 @@ func loadSpec(t testing.TB, file string) []namedSchema {
 		t.Fatalf("parse %s: %v", file, err)
 	}
 	m, err := doc.BuildV3Model()
-	if err != nil {
+	if m == nil {
+		t.Fatalf("build %s: %v", file, err)
+	}
+	if err != nil && !strings.Contains(err.Error(), "circular") {
 		t.Fatalf("build %s: %v", file, err)
 	}
 	var out []namedSchema

@@ -82,6 +82,8 @@ func nameHint(parent, prop string) string {
 		return "mobile"
 	case containsAny(n, "phone", "fax") || oneOf(n, "tel", "telephone"):
 		return "phone"
+	case oneOf(n, "username", "login", "handle", "loginname"):
+		return "username"
 	case oneOf(n, "firstname", "fname", "givenname", "forename", "preferredname", "preferred"):
 		return "firstName"
 	case oneOf(n, "lastname", "lname", "surname", "familyname"):
@@ -122,8 +124,6 @@ func nameHint(parent, prop string) string {
 		return "imageURL"
 	case containsAny(n, "website", "homepage", "url", "uri", "link"):
 		return "url"
-	case oneOf(n, "username", "login", "handle", "userid") && n != "userid":
-		return "username"
 	case oneOf(n, "gender", "sex"):
 		return "gender"
 	case oneOf(n, "dob", "birthdate", "dateofbirth", "birthday"):

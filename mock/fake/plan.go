@@ -387,14 +387,35 @@ func discValueFor(d *base.Discriminator, ref, name string) string {
 	return name
 }
 
-// schemaName is the component name (from a $ref) or the title.
+// schemaName is the component name (from a $ref), the title, or the key the
+// schema is declared under (component or property name).
 func schemaName(s *base.Schema) string {
 	if s.ParentProxy != nil {
 		if ref := s.ParentProxy.GetReference(); ref != "" {
 			return ref[strings.LastIndex(ref, "/")+1:]
 		}
 	}
-	return s.Title
+	if s.Title != "" {
+		return s.Title
+	}
+	if s.ParentProxy != nil && s.ParentProxy.GoLow() != nil {
+		if k := s.ParentProxy.GetSchemaKeyNode(); k != nil && !schemaKeyword(k.Value) {
+			return k.Value
+		}
+	}
+	return ""
+}
+
+// schemaKeyword reports JSON Schema / OpenAPI keywords that hold schemas, so
+// they are not mistaken for schema names.
+func schemaKeyword(k string) bool {
+	switch k {
+	case "", "schema", "items", "allOf", "oneOf", "anyOf", "not", "additionalProperties", "prefixItems",
+		"contains", "if", "then", "else", "propertyNames", "unevaluatedItems", "unevaluatedProperties",
+		"contentSchema", "dependentSchemas", "patternProperties", "properties", "$defs", "definitions":
+		return true
+	}
+	return false
 }
 
 func typeBit(t string) tset {
