@@ -1,0 +1,315 @@
+package state
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Query selects, orders and pages the records of a collection. The zero Query lists every
+// visible record in insertion order.
+type Query struct {
+	// Filters must all match.
+	Filters []Filter
+	// Search keeps records with a case-insensitive substring match in one of SearchFields
+	// (dotted paths allowed), or in any string value when SearchFields is empty.
+	Search       string
+	SearchFields []string
+	// Sort orders by each key in turn; ties keep insertion order.
+	Sort []SortKey
+	// Offset skips matches; Limit caps the page (0 means no cap). Negative values count
+	// as 0.
+	Offset, Limit int
+	// IncludeDeleted lists soft-deleted records too.
+	IncludeDeleted bool
+}
+
+// Filter keeps records whose Field compares with at least one of Values under Op. Field may
+// be a dotted path ("address.city"); a key that contains dots itself is found too. When
+// the field holds an array, the filter matches if any element does. A missing field, or a
+// filter without values, matches nothing.
+type Filter struct {
+	Field  string
+	Op     FilterOp
+	Values []string
+}
+
+// FilterOp is how a Filter compares a field with its values.
+type FilterOp int
+
+const (
+	// Eq matches equal values: numbers and booleans by value ("5" matches 5, 5.0 and "5";
+	// "true" matches true), strings case-insensitively, "null" matches null.
+	Eq FilterOp = iota
+	// Gte matches values greater than or equal to the filter value: numbers (and numeric
+	// strings compared with a number) numerically, other strings, ISO dates included,
+	// lexicographically, false before true.
+	Gte
+	// Lte matches values less than or equal to the filter value, ordered as for Gte.
+	Lte
+	// Gt matches values greater than the filter value, ordered as for Gte.
+	Gt
+	// Lt matches values less than the filter value, ordered as for Gte.
+	Lt
+	// Contains matches a case-insensitive substring of the value's text (strings, numbers,
+	// booleans).
+	Contains
+)
+
+// String names the operator.
+func (op FilterOp) String() string {
+	switch op {
+	case Eq:
+		return "eq"
+	case Gte:
+		return "gte"
+	case Lte:
+		return "lte"
+	case Gt:
+		return "gt"
+	case Lt:
+		return "lt"
+	case Contains:
+		return "contains"
+	}
+	return "FilterOp(" + strconv.Itoa(int(op)) + ")"
+}
+
+// SortKey orders by one field (a dotted path allowed): numbers numerically, digit strings
+// numerically, other strings case-insensitively, false before true, missing and null
+// values last whatever the direction.
+type SortKey struct {
+	Field string
+	Desc  bool
+}
+
+// Page is one page of a List.
+type Page struct {
+	// Items are the records of the page, in order.
+	Items []Record
+	// Total counts every match, before Offset and Limit.
+	Total int
+}
+
+// filterValue is one Filter value parsed once per query.
+type filterValue struct {
+	raw    string
+	lower  string
+	num    number
+	isNum  bool
+	b      bool
+	isBool bool
+	isNull bool
+}
+
+type compiledFilter struct {
+	field string
+	path  []string // nil unless field has a dot
+	op    FilterOp
+	vals  []filterValue
+}
+
+type compiledQuery struct {
+	filters []compiledFilter
+	search  string // lower-cased
+	fields  []compiledFilter
+	sort    []SortKey
+	paths   [][]string
+}
+
+func compileQuery(q *Query) compiledQuery {
+	cq := compiledQuery{sort: q.Sort}
+	for _, f := range q.Filters {
+		cf := compiledFilter{field: f.Field, path: splitPath(f.Field), op: f.Op}
+		for _, v := range f.Values {
+			fv := filterValue{raw: v, lower: strings.ToLower(v)}
+			fv.num, fv.isNum = parseNumber(v)
+			if b, err := strconv.ParseBool(fv.lower); err == nil && (fv.lower == "true" || fv.lower == "false") {
+				fv.b, fv.isBool = b, true
+			}
+			fv.isNull = fv.lower == "null"
+			cf.vals = append(cf.vals, fv)
+		}
+		cq.filters = append(cq.filters, cf)
+	}
+	if q.Search != "" {
+		cq.search = strings.ToLower(q.Search)
+		for _, f := range q.SearchFields {
+			cq.fields = append(cq.fields, compiledFilter{field: f, path: splitPath(f)})
+		}
+	}
+	for _, k := range q.Sort {
+		cq.paths = append(cq.paths, splitPath(k.Field))
+	}
+	return cq
+}
+
+func (cq *compiledQuery) selects() bool { return len(cq.filters) > 0 || cq.search != "" }
+
+func splitPath(field string) []string {
+	if !strings.Contains(field, ".") {
+		return nil
+	}
+	return strings.Split(field, ".")
+}
+
+// lookup finds a field by its exact key first, then as a dotted path.
+func lookup(rec Record, field string, path []string) (any, bool) {
+	if v, ok := rec[field]; ok || path == nil {
+		return v, ok
+	}
+	var cur any = rec
+	for _, p := range path {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = m[p]; !ok {
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+func (cq *compiledQuery) match(rec Record) bool {
+	for i := range cq.filters {
+		f := &cq.filters[i]
+		v, ok := lookup(rec, f.field, f.path)
+		if !ok || !f.matches(v) {
+			return false
+		}
+	}
+	if cq.search == "" {
+		return true
+	}
+	if len(cq.fields) == 0 {
+		for _, v := range rec {
+			if searchValue(v, cq.search, 8) {
+				return true
+			}
+		}
+		return false
+	}
+	for i := range cq.fields {
+		if v, ok := lookup(rec, cq.fields[i].field, cq.fields[i].path); ok && searchValue(v, cq.search, 8) {
+			return true
+		}
+	}
+	return false
+}
+
+// searchValue looks for needle in the strings of v, descending into objects and arrays.
+func searchValue(v any, needle string, depth int) bool {
+	switch t := v.(type) {
+	case string:
+		return containsFold(t, needle)
+	case map[string]any:
+		if depth > 0 {
+			for _, e := range t {
+				if searchValue(e, needle, depth-1) {
+					return true
+				}
+			}
+		}
+	case []any:
+		if depth > 0 {
+			for _, e := range t {
+				if searchValue(e, needle, depth-1) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func (f *compiledFilter) matches(v any) bool {
+	if arr, ok := v.([]any); ok {
+		for _, e := range arr {
+			if f.matchesScalar(e) {
+				return true
+			}
+		}
+		return false
+	}
+	return f.matchesScalar(v)
+}
+
+func (f *compiledFilter) matchesScalar(v any) bool {
+	for i := range f.vals {
+		if f.matchesValue(v, &f.vals[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *compiledFilter) matchesValue(v any, fv *filterValue) bool {
+	switch f.op {
+	case Eq:
+		switch t := v.(type) {
+		case string:
+			return strings.EqualFold(t, fv.raw)
+		case bool:
+			return fv.isBool && t == fv.b
+		case nil:
+			return fv.isNull
+		case map[string]any, []any:
+			return false
+		}
+		n, ok := toNumber(v)
+		return ok && fv.isNum && compareNumbers(n, fv.num) == 0
+	case Contains:
+		switch t := v.(type) {
+		case string:
+			return containsFold(t, fv.lower)
+		case bool:
+			return containsFold(strconv.FormatBool(t), fv.lower)
+		case nil, map[string]any, []any:
+			return false
+		}
+		if _, ok := toNumber(v); ok {
+			return containsFold(formatNumber(v), fv.lower)
+		}
+		return false
+	case Gte, Lte, Gt, Lt:
+		c, ok := order(v, fv)
+		if !ok {
+			return false
+		}
+		switch f.op {
+		case Gte:
+			return c >= 0
+		case Lte:
+			return c <= 0
+		case Gt:
+			return c > 0
+		default:
+			return c < 0
+		}
+	}
+	return false
+}
+
+// order compares a stored value with a filter value for the range operators.
+func order(v any, fv *filterValue) (int, bool) {
+	switch t := v.(type) {
+	case string:
+		if fv.isNum {
+			if n, ok := parseNumber(t); ok {
+				return compareNumbers(n, fv.num), true
+			}
+		}
+		return strings.Compare(t, fv.raw), true
+	case bool:
+		if !fv.isBool {
+			return 0, false
+		}
+		return compareSortVals(makeSortVal(t, true), makeSortVal(fv.b, true), false), true
+	case nil, map[string]any, []any:
+		return 0, false
+	}
+	if n, ok := toNumber(v); ok && fv.isNum {
+		return compareNumbers(n, fv.num), true
+	}
+	return 0, false
+}
