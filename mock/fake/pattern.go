@@ -14,8 +14,9 @@ const maxPatternRunes = 512
 
 // patternPlan is a compiled pattern: the matcher and its parsed AST.
 type patternPlan struct {
-	re  *regexp.Regexp
-	ast *syntax.Regexp
+	re   *regexp.Regexp
+	ast  *syntax.Regexp
+	mins map[*syntax.Regexp]int // minimal output length per node
 }
 
 // compilePattern parses a pattern for generation.
@@ -28,7 +29,43 @@ func compilePattern(pattern string) (*patternPlan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse pattern %q: %w", pattern, err)
 	}
-	return &patternPlan{re: re, ast: ast}, nil
+	pp := &patternPlan{re: re, ast: ast, mins: make(map[*syntax.Regexp]int)}
+	pp.minLen(ast)
+	return pp, nil
+}
+
+// minLen computes (and records) the minimal rune length node can produce.
+func (pp *patternPlan) minLen(re *syntax.Regexp) int {
+	n := 0
+	switch re.Op {
+	case syntax.OpLiteral:
+		n = len(re.Rune)
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		n = 1
+	case syntax.OpCapture:
+		n = pp.minLen(re.Sub[0])
+	case syntax.OpConcat:
+		for _, s := range re.Sub {
+			n += pp.minLen(s)
+		}
+	case syntax.OpAlternate:
+		n = -1
+		for _, s := range re.Sub {
+			if m := pp.minLen(s); n < 0 || m < n {
+				n = m
+			}
+		}
+		n = max(n, 0)
+	case syntax.OpStar, syntax.OpQuest:
+		pp.minLen(re.Sub[0])
+	case syntax.OpPlus:
+		n = pp.minLen(re.Sub[0])
+	case syntax.OpRepeat:
+		n = re.Min * pp.minLen(re.Sub[0])
+	}
+	n = min(n, maxPatternRunes)
+	pp.mins[re] = n
+	return n
 }
 
 // generate returns a string matching the pattern whose rune length is in
@@ -44,7 +81,19 @@ func (pp *patternPlan) generate(c *genCtx, minLen, maxLen int, ok func(string) b
 			extra = max(extra, minLen)
 		}
 		sb.Reset()
-		w := patternWalker{c: c, sb: &sb, extra: extra}
+		w := patternWalker{c: c, pp: pp, sb: &sb, extra: extra, slack: -1}
+		if (minLen > 0 || maxLen >= 0) && attempt%3 != 2 {
+			// length-targeted mode: aim for a length inside the bounds
+			hi := maxLen
+			if hi < 0 {
+				hi = minLen + extra
+			}
+			target := c.between(minLen, min(hi, maxPatternRunes))
+			w.slack = target - pp.mins[pp.ast]
+			if w.slack < 0 {
+				w.slack = 0
+			}
+		}
 		w.walk(pp.ast)
 		s := sb.String()
 		n := utf8.RuneCountInString(s)
@@ -61,8 +110,10 @@ func (pp *patternPlan) generate(c *genCtx, minLen, maxLen int, ok func(string) b
 
 type patternWalker struct {
 	c     *genCtx
+	pp    *patternPlan
 	sb    *strings.Builder
-	extra int
+	extra int // random mode: extra repetitions for unbounded repeats
+	slack int // targeted mode (>= 0): runes left above the minimal length
 	n     int
 }
 
@@ -97,28 +148,63 @@ func (w *patternWalker) walk(re *syntax.Regexp) {
 			w.walk(s)
 		}
 	case syntax.OpAlternate:
-		w.walk(re.Sub[w.c.intn(len(re.Sub))])
+		w.alternate(re)
 	case syntax.OpStar:
-		w.repeat(re.Sub[0], 0, w.extra)
+		w.repeat(re.Sub[0], 0, -1)
 	case syntax.OpPlus:
-		w.repeat(re.Sub[0], 1, 1+w.extra)
+		w.repeat(re.Sub[0], 1, -1)
 	case syntax.OpQuest:
 		w.repeat(re.Sub[0], 0, 1)
 	case syntax.OpRepeat:
-		hi := re.Max
-		if hi < 0 || hi > re.Min+w.extra {
-			hi = re.Min + w.extra
-		}
-		w.repeat(re.Sub[0], re.Min, hi)
+		w.repeat(re.Sub[0], re.Min, re.Max)
 	}
 	// Anchors, word boundaries and empty matches emit nothing; the final
 	// MatchString decides.
 }
 
+// alternate walks one branch; in targeted mode only branches that fit the
+// remaining slack are eligible.
+func (w *patternWalker) alternate(re *syntax.Regexp) {
+	if w.slack < 0 {
+		w.walk(re.Sub[w.c.intn(len(re.Sub))])
+		return
+	}
+	base := w.pp.mins[re]
+	start := w.c.intn(len(re.Sub))
+	for i := range re.Sub {
+		s := re.Sub[(start+i)%len(re.Sub)]
+		if cost := w.pp.mins[s] - base; cost <= w.slack {
+			w.slack -= cost
+			w.walk(s)
+			return
+		}
+	}
+	w.walk(re.Sub[start])
+}
+
+// repeat emits sub between lo and hi times (hi < 0: unbounded).
 func (w *patternWalker) repeat(sub *syntax.Regexp, lo, hi int) {
-	n := w.c.between(lo, hi)
-	for i := 0; i < n && w.n < maxPatternRunes; i++ {
+	if w.slack < 0 {
+		if hi < 0 || hi > lo+w.extra {
+			hi = lo + w.extra
+		}
+		n := w.c.between(lo, hi)
+		for i := 0; i < n && w.n < maxPatternRunes; i++ {
+			w.walk(sub)
+		}
+		return
+	}
+	for i := 0; i < lo && w.n < maxPatternRunes; i++ {
 		w.walk(sub)
+	}
+	cost := max(w.pp.mins[sub], 1)
+	for i := lo; (hi < 0 || i < hi) && w.slack >= cost && w.n < maxPatternRunes; i++ {
+		w.slack -= cost
+		before := w.n
+		w.walk(sub)
+		if w.n == before {
+			break
+		}
 	}
 }
 
