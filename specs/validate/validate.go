@@ -41,15 +41,18 @@ func New(v *specs.Vendor, opts Options) *Validator {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	schemaCache := newLazyCache()
 	lib := validator.NewValidatorFromV3Model(v.Model,
 		// Credentials are checked by the mock itself, so a missing one is a 401, not a 400.
 		config.WithoutSecurityValidation(),
 		config.WithFormatAssertions(),
+		config.WithSchemaCache(schemaCache),
 		config.WithLogger(logger))
+	schemaCache.warming.Store(false)
 	return &Validator{
 		vendor:   v,
 		lib:      lib,
-		schemas:  schema_validation.NewSchemaValidatorWithLogger(logger, config.WithFormatAssertions()),
+		schemas:  schema_validation.NewSchemaValidatorWithLogger(logger, config.WithFormatAssertions(), config.WithSchemaCache(schemaCache)),
 		basePath: serverBasePath(v),
 	}
 }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The project's test command (README, CI): formatting, vet, the race-enabled test suite, and a
+# few seconds of each fuzz target. Runs offline after the first module download.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+echo "== gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change:"; echo "$unformatted"; exit 1
+fi
+
+echo "== go vet"
+go vet ./...
+
+echo "== go test -race"
+go test -race -count=1 ./...
+
+# Each fuzz target briefly (FUZZTIME=0 skips; longer runs by hand: FUZZTIME=5m scripts/test.sh).
+FUZZTIME="${FUZZTIME:-5s}"
+if [ "$FUZZTIME" != "0" ]; then
+  echo "== fuzz ($FUZZTIME each)"
+  for pkg in $(go list ./...); do
+    dir=$(go list -f '{{.Dir}}' "$pkg")
+    for target in $(grep -hoE '^func (Fuzz[A-Za-z0-9_]+)\(' "$dir"/*_test.go 2>/dev/null | sed -E 's/^func (Fuzz[A-Za-z0-9_]+)\(/\1/' | sort -u); do
+      echo "-- $pkg $target"
+      go test -run='^$' -fuzz="^${target}\$" -fuzztime="$FUZZTIME" "$pkg"
+    done
+  done
+fi
+echo "== all checks passed"
