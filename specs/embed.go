@@ -9,7 +9,7 @@ import (
 
 // bundled holds the vendor descriptions shipped with vendormock and their sidecar files.
 //
-//go:embed */*.yaml
+//go:embed heydonto/*.yaml heydonto-auth/*.yaml herohealth/*.yaml opendental/*.yaml kana-practice/*.yaml kana-users/*.yaml
 var bundled embed.FS
 
 // BundledFS returns the embedded file system of bundled vendor folders (<vendor>/openapi.yaml).
