@@ -23,7 +23,8 @@ func (c *genCtx) value(p *plan, pr *prop, depth int) any {
 		return copyValue(p.constV)
 	}
 	maxDepth := c.g.opts.MaxDepth
-	if p.types&tNull != 0 && (depth > maxDepth || p.types == tNull || c.chance(5)) {
+	if p.types&tNull != 0 && (!p.hasEnum || inEnum(p.enum, nil)) &&
+		(depth > maxDepth || p.types == tNull || c.chance(5)) {
 		return nil
 	}
 	if p.hasEnum {

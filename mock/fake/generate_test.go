@@ -215,3 +215,32 @@ func nesting(v any) int {
 	}
 	return 0
 }
+
+func TestDiscriminator(t *testing.T) {
+	specs := loadSpec(t, "constraints31.yaml")
+	g := New(Options{Seed: 4, Now: fixedNow})
+	seen := map[string]bool{}
+	for i := 0; i < 40; i++ {
+		m := g.Generate(schemaByName(t, specs, "PetChoice"), fmt.Sprint(i), Response).(map[string]any)
+		pt := m["petType"].(string)
+		_, meows := m["meows"]
+		_, barks := m["barks"]
+		if (pt == "kitty") != meows || (pt == "doggo") != barks {
+			t.Fatalf("discriminator does not match branch: %v", m)
+		}
+		seen[pt] = true
+		// allOf child of a discriminated base: the property is the schema name
+		l := g.Generate(schemaByName(t, specs, "Lion"), fmt.Sprint(i), Response).(map[string]any)
+		if l["kind"] != "Lion" {
+			t.Fatalf("allOf child discriminator: %v", l)
+		}
+		// no mapping: the schema name is used
+		a := g.Generate(schemaByName(t, specs, "AnimalChoice"), fmt.Sprint(i), Response).(map[string]any)
+		if _, roars := a["roars"]; roars && a["kind"] != "Lion" {
+			t.Fatalf("oneOf discriminator without mapping: %v", a)
+		}
+	}
+	if !seen["kitty"] || !seen["doggo"] {
+		t.Errorf("both branches should be chosen over 40 keys: %v", seen)
+	}
+}

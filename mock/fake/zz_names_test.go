@@ -1,0 +1,3 @@
+package fake
+import ("testing";"fmt")
+func TestPrintNames(t *testing.T){ fmt.Println(Names()) }
