@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"math"
 	"net"
-	"net/mail"
 	"net/url"
 	"strings"
 	"time"
@@ -135,9 +134,8 @@ func formatOK(format, s string) bool {
 			_, err = time.Parse("15:04:05.999999999Z07:00", s)
 		}
 		return err == nil
-	case "email":
-		a, err := mail.ParseAddress(s)
-		return err == nil && a.Address == s && !strings.ContainsAny(s, " <>\"")
+	case "email", "idn-email":
+		return isEmail(s)
 	case "uuid":
 		return isUUID(s)
 	case "uri", "url":
@@ -294,4 +292,24 @@ func (p *plan) hasProp(name string) bool {
 // excluded reports whether the property is never emitted in dir.
 func (pr *prop) excluded(dir Direction) bool {
 	return (dir == Response && pr.writeOnly) || (dir == Request && pr.readOnly)
+}
+
+// isEmail accepts the simple dot-atom addresses vendormock generates
+// (local@host.tld); it is deliberately stricter than RFC 5322.
+func isEmail(s string) bool {
+	at := strings.IndexByte(s, '@')
+	if at <= 0 || at != strings.LastIndexByte(s, '@') || at > 64 {
+		return false
+	}
+	local, domain := s[:at], s[at+1:]
+	if local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
+		return false
+	}
+	for i := 0; i < len(local); i++ {
+		c := local[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._%+-", c) >= 0) {
+			return false
+		}
+	}
+	return strings.IndexByte(domain, '.') > 0 && isHostname(domain)
 }

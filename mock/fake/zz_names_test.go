@@ -1,3 +1,0 @@
-package fake
-import ("testing";"fmt")
-func TestPrintNames(t *testing.T){ fmt.Println(Names()) }
