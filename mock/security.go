@@ -136,6 +136,12 @@ func (o *opRuntime) unauthorized(w http.ResponseWriter, req *request) {
 		}
 		names = append(names, strings.Join(parts, " + "))
 	}
-	o.errorResponse(w, req, http.StatusUnauthorized, "credentials required",
+	// A description that documents only 403 for missing credentials (Django REST framework's
+	// session auth) gets its documented refusal, not an undocumented 401.
+	status := http.StatusUnauthorized
+	if !o.op.Documents(http.StatusUnauthorized) && o.op.Documents(http.StatusForbidden) {
+		status = http.StatusForbidden
+	}
+	o.errorResponse(w, req, status, "credentials required",
 		"this operation requires credentials: "+strings.Join(names, " or "), nil)
 }
