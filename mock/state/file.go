@@ -16,6 +16,7 @@ import (
 func (s *Store) SaveFile(path string) error {
 	s.saveMu.Lock()
 	defer s.saveMu.Unlock()
+	version := s.Version() // read before the snapshot: a change racing the save is saved again later
 	snaps := s.snapshot(false)
 	dir, name := filepath.Split(path)
 	if dir == "" {
@@ -47,6 +48,7 @@ func (s *Store) SaveFile(path string) error {
 	if err := syncDir(dir); err != nil {
 		return fmt.Errorf("save state %s: sync directory: %w", path, err)
 	}
+	s.saved.Store(version)
 	return nil
 }
 
@@ -89,6 +91,7 @@ func (s *Store) LoadFile(path string) error {
 	if err := s.Import(f); err != nil {
 		return fmt.Errorf("load state %s: %w", path, err)
 	}
+	s.saved.Store(s.Version()) // the file holds this state already
 	return nil
 }
 
@@ -96,17 +99,13 @@ func (s *Store) LoadFile(path string) error {
 // change after a quiet interval is saved at once, later ones are gathered until the
 // interval has passed), and once more when ctx ends if anything changed since the last
 // save. It returns when that final save is done, with its error. Failed saves in between
-// are logged and retried after the next change. Autosave consumes Changed; run one per
-// store.
+// are logged and retried after the next change. Changes made before Autosave starts count
+// unless LoadFile or SaveFile wrote them. Autosave consumes Changed; run one per store.
 func (s *Store) Autosave(ctx context.Context, path string, interval time.Duration) error {
-	saved := s.Version()
 	var last time.Time
+	dirty := func() bool { return s.Version() != s.saved.Load() }
 	save := func() error {
-		v := s.Version() // read before the snapshot, so a change racing the save is saved again later
 		err := s.SaveFile(path)
-		if err == nil {
-			saved = v
-		}
 		last = s.now()
 		if s.onSave != nil {
 			s.onSave(err)
@@ -114,10 +113,13 @@ func (s *Store) Autosave(ctx context.Context, path string, interval time.Duratio
 		return err
 	}
 	final := func() error {
-		if s.Version() == saved {
+		if !dirty() {
 			return nil
 		}
 		return save()
+	}
+	if dirty() {
+		s.signal() // make sure the loop sees changes made before it started
 	}
 	for {
 		select {
@@ -134,7 +136,7 @@ func (s *Store) Autosave(ctx context.Context, path string, interval time.Duratio
 				}
 			}
 		}
-		if s.Version() == saved {
+		if !dirty() {
 			continue
 		}
 		if err := save(); err != nil {

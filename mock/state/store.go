@@ -112,7 +112,8 @@ type Store struct {
 	baseTotal int
 	sessions  map[string]*Session
 
-	version atomic.Uint64
+	version atomic.Uint64 // grows with every change
+	saved   atomic.Uint64 // the version the state file holds, for Autosave
 	changed chan struct{}
 	saveMu  sync.Mutex // orders SaveFile calls so an older snapshot never replaces a newer one
 
@@ -318,6 +319,10 @@ func (s *Store) Version() uint64 { return s.version.Load() }
 
 func (s *Store) touch() {
 	s.version.Add(1)
+	s.signal()
+}
+
+func (s *Store) signal() {
 	select {
 	case s.changed <- struct{}{}:
 	default:
