@@ -135,10 +135,10 @@ func TestList_Paging(t *testing.T) {
 	x := queryStore(t)
 	active := []Filter{{"name", Contains, []string{""}}}
 	for _, tc := range []struct {
-		name          string
-		q             Query
-		want          []string
-		total         int
+		name  string
+		q     Query
+		want  []string
+		total int
 	}{
 		{"all", Query{}, []string{"1", "2", "3", "4", "5", "6", "7", "8"}, 8},
 		{"first page", Query{Limit: 3}, []string{"1", "2", "3"}, 8},
