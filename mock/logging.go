@@ -16,6 +16,7 @@ type tracker struct {
 	op       *specs.Operation
 	scenario string
 	rule     string
+	fault    string
 	reqBody  []byte
 	start    time.Time
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/vendormock/vendormock/scenarios"
 	"github.com/vendormock/vendormock/specs"
 	"github.com/vendormock/vendormock/specs/validate"
 )
@@ -52,6 +53,8 @@ type request struct {
 	params  map[string]string // path parameters by OpenAPI name
 	relPath string            // path relative to the mount, as the description writes it
 	prefer  preferences
+	// pagination is a scenario's override of list paging for this request (nil: none).
+	pagination *scenarios.Pagination
 }
 
 func (o *opRuntime) ServeHTTP(w http.ResponseWriter, r *http.Request) {

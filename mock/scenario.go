@@ -1,7 +1,165 @@
 package mock
 
-import "net/http"
+import (
+	"bytes"
+	"errors"
+	"net"
+	"net/http"
+	"strconv"
+
+	"github.com/vendormock/vendormock/scenarios"
+)
 
 // scenarioStep lets the active scenarios answer a request before the normal pipeline (security,
-// validation, state, generation). It reports whether it answered.
-func (o *opRuntime) scenarioStep(w http.ResponseWriter, req *request) bool { return false }
+// validation, state, generation). It reports whether it answered. A rule that only delays, or only
+// sets pagination, lets the request go on.
+func (o *opRuntime) scenarioStep(w http.ResponseWriter, req *request) bool {
+	eng := o.s.opts.Scenarios
+	if eng == nil {
+		return false
+	}
+	r := req.r
+	out, err := eng.Decide(&scenarios.Request{
+		Vendor: o.vr.v.Name, Op: o.op, PathParams: req.params, Query: r.URL.Query(), Header: r.Header,
+		Body: req.body, Session: r.Header.Get(scenarios.HeaderSession), RemoteAddr: r.RemoteAddr,
+	})
+	if err != nil {
+		if errors.Is(err, scenarios.ErrUnknownScenario) {
+			o.s.problem(w, r, http.StatusBadRequest, "unknown scenario", err.Error(), nil)
+		} else {
+			o.s.problem(w, r, http.StatusInternalServerError, "scenario failed", err.Error(), nil)
+		}
+		return true
+	}
+	if out == nil {
+		return false
+	}
+	if t := trackerOf(w); t != nil {
+		t.scenario, t.rule, t.fault = out.Scenario, out.Rule, out.Fault
+	}
+	req.pagination = out.Pagination
+	if out.Delay > 0 {
+		if err := eng.Sleep(r.Context(), out.Delay); err != nil {
+			return true // the client gave up while we waited: nobody to answer
+		}
+	}
+	if out.Fault != "" {
+		o.fault(w, req, out)
+		return true
+	}
+	if out.Status == 0 {
+		return false
+	}
+	for k, v := range out.Header {
+		w.Header()[k] = v
+	}
+	o.scenarioAnswer(w, req, out)
+	return true
+}
+
+// scenarioAnswer writes a rule's answer: its literal or rendered body, a body generated from the
+// documented schema, the documented answer for a success status, or the vendor's documented
+// error body for an error status.
+func (o *opRuntime) scenarioAnswer(w http.ResponseWriter, req *request, out *scenarios.Outcome) {
+	p := o.plan(out.Status)
+	switch {
+	case out.HasBody:
+		ct := out.ContentType
+		if ct == "" && p != nil {
+			if m := p.jsonMedia(); m != nil {
+				ct = m.contentType
+			}
+		}
+		if ct == "" {
+			ct = "application/json"
+		}
+		writeBody(w, req.r, out.Status, ct, out.Body)
+	case out.Generate && p != nil:
+		req.prefer.dynamic = true
+		o.writePlan(w, req, out.Status, p)
+	case out.Status < 400 && p != nil:
+		o.writePlan(w, req, out.Status, p)
+	case out.Status < 400:
+		writeBody(w, req.r, out.Status, "", nil)
+	default:
+		msg := out.Message
+		if msg == "" {
+			msg = http.StatusText(out.Status)
+		}
+		o.errorResponse(w, req, out.Status, http.StatusText(out.Status), msg, nil)
+	}
+}
+
+// fault breaks the exchange the way networks and overloaded vendors do.
+func (o *opRuntime) fault(w http.ResponseWriter, req *request, out *scenarios.Outcome) {
+	switch out.Fault {
+	case scenarios.FaultHang:
+		<-req.r.Context().Done()
+		return
+	case scenarios.FaultMalformed:
+		status, ct, body := o.faultBody(req, out)
+		if len(body) > 1 {
+			body = body[:len(body)/2]
+		}
+		body = append(body, []byte(",<malformed")...)
+		writeBody(w, req.r, status, ct, body)
+		return
+	}
+	conn, buf, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		// HTTP/2 and recorders cannot hand the connection over; aborting the handler resets the
+		// stream, which is what the client sees of every one of these faults.
+		panic(http.ErrAbortHandler)
+	}
+	defer conn.Close() // closing is the fault; its error tells us nothing new
+	switch out.Fault {
+	case scenarios.FaultReset:
+		if tc, ok := conn.(*net.TCPConn); ok {
+			_ = tc.SetLinger(0) // linger 0 turns the close into a RST; a plain close is the fallback
+		}
+	case scenarios.FaultTruncated:
+		status, ct, body := o.faultBody(req, out)
+		var head bytes.Buffer
+		head.WriteString("HTTP/1.1 " + strconv.Itoa(status) + " " + http.StatusText(status) + "\r\n")
+		head.WriteString("Content-Type: " + ct + "\r\nContent-Length: " + strconv.Itoa(len(body)+1) + "\r\n\r\n")
+		head.Write(body[:len(body)/2])
+		_, _ = buf.Write(head.Bytes()) // the client may be gone already: the fault stands either way
+		_ = buf.Flush()
+	}
+}
+
+// faultBody is the answer a truncated or malformed reply is cut from: the rule's body, else the
+// documented answer of its status (the success status when it gives none).
+func (o *opRuntime) faultBody(req *request, out *scenarios.Outcome) (int, string, []byte) {
+	status := out.Status
+	if status == 0 {
+		status = o.success
+	}
+	if out.HasBody {
+		return status, "application/json", append([]byte(nil), out.Body...)
+	}
+	rec := &bufferWriter{header: http.Header{}}
+	saved := req.prefer
+	req.prefer.code = status
+	o.respond(rec, req)
+	req.prefer = saved
+	ct := rec.header.Get("Content-Type")
+	if ct == "" {
+		ct = "application/json"
+	}
+	if rec.body.Len() == 0 {
+		rec.body.WriteString(`{"data":[]}`)
+	}
+	return status, ct, rec.body.Bytes()
+}
+
+// bufferWriter captures an answer in memory.
+type bufferWriter struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *bufferWriter) Header() http.Header         { return b.header }
+func (b *bufferWriter) WriteHeader(code int)        { b.status = code }
+func (b *bufferWriter) Write(p []byte) (int, error) { return b.body.Write(p) }

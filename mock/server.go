@@ -12,6 +12,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/vendormock/vendormock/mock/fake"
+	"github.com/vendormock/vendormock/scenarios"
 	"github.com/vendormock/vendormock/specs"
 	"github.com/vendormock/vendormock/specs/validate"
 )
@@ -34,6 +35,11 @@ type Options struct {
 	MaxBodyBytes int64
 	// LogRequests writes one log line per request at info level.
 	LogRequests bool
+	// Scenarios decides scripted answers (errors, delays, faults); nil serves without scenarios.
+	Scenarios *scenarios.Engine
+	// JournalSize is how many recent requests GET /__admin/requests keeps (default
+	// DefaultJournalSize).
+	JournalSize int
 }
 
 // Server serves every operation of every vendor in the catalog. It is an http.Handler.
@@ -42,6 +48,7 @@ type Server struct {
 	log     *slog.Logger
 	router  *mux.Router
 	vendors []*vendorRuntime
+	journal *journal
 }
 
 type vendorRuntime struct {
@@ -68,6 +75,7 @@ func NewServer(opts Options) (*Server, error) {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	s := &Server{opts: opts, log: opts.Logger}
+	s.journal = newJournal(opts.JournalSize, s.redactedHeaders())
 	s.router = mux.NewRouter().SkipClean(true)
 	s.router.NotFoundHandler = http.HandlerFunc(s.notFound)
 	s.router.MethodNotAllowedHandler = http.HandlerFunc(s.notFound)
@@ -142,6 +150,7 @@ func (s *Server) afterRequest(r *http.Request, t *tracker) {
 	if s.opts.LogRequests {
 		s.logRequest(r, t)
 	}
+	s.record(r, t)
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
