@@ -28,6 +28,7 @@ Examples:
   vendormock serve --spec ./openapi.yaml                 # served at /
   vendormock serve --spec billing=./billing/openapi.yaml --bundled
   vendormock serve --port 0 --seed 42 --log-format json
+  vendormock serve --scenario opendental/free-tier-throttle --scenarios ./my-scenarios
 
 `
 
@@ -41,6 +42,8 @@ type serveConfig struct {
 	logLevel     string
 	logRequests  bool
 	maxBodyBytes int64
+	journalSize  int
+	scenarioFlags
 }
 
 func (c *serveConfig) register(fs *pflag.FlagSet) {
@@ -52,6 +55,8 @@ func (c *serveConfig) register(fs *pflag.FlagSet) {
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.BoolVar(&c.logRequests, "log-requests", true, "log one line per request")
 	fs.Int64Var(&c.maxBodyBytes, "max-body-bytes", mock.DefaultMaxBodyBytes, "largest accepted request body (413 above it)")
+	c.scenarioFlags.register(fs)
+	fs.IntVar(&c.journalSize, "journal-size", mock.DefaultJournalSize, "how many recent requests GET /__admin/requests keeps")
 }
 
 // Validate checks flag values that pflag's types cannot.
@@ -64,6 +69,12 @@ func (c *serveConfig) Validate() error {
 	}
 	if c.maxBodyBytes <= 0 {
 		return usageError("--max-body-bytes must be positive")
+	}
+	if c.journalSize <= 0 {
+		return usageError("--journal-size must be positive")
+	}
+	if err := c.scenarioFlags.Validate(); err != nil {
+		return err
 	}
 	return nil
 }
@@ -91,9 +102,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	engine, err := cfg.scenarioFlags.engine(ctx, cat, cfg.seed, logger)
+	if err != nil {
+		return err
+	}
 	srv, err := mock.NewServer(mock.Options{
 		Catalog: cat, Logger: logger, Seed: cfg.seed, Now: time.Now,
 		MaxBodyBytes: cfg.maxBodyBytes, LogRequests: cfg.logRequests,
+		Scenarios: engine, JournalSize: cfg.journalSize,
 	})
 	if err != nil {
 		return err
