@@ -69,11 +69,26 @@ func toNumber(v any) (number, bool) {
 
 // parseNumber reads a finite number written as text; "NaN" and "Inf" are not numbers here.
 func parseNumber(s string) (number, bool) {
-	if s == "" || !(s[0] == '-' || s[0] == '+' || s[0] == '.' || s[0] >= '0' && s[0] <= '9') {
+	// a cheap look first: strconv allocates an error for every string it refuses
+	integer := true
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+		case c == '-' || c == '+':
+			integer = integer && i == 0
+		case c == '.' || c == 'e' || c == 'E':
+			integer = false
+		default:
+			return number{}, false
+		}
+	}
+	if s == "" {
 		return number{}, false
 	}
-	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return number{i: i, isInt: true}, true
+	if integer {
+		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return number{i: i, isInt: true}, true
+		}
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {

@@ -17,12 +17,12 @@ func (x *Session) List(coll string, q Query) Page {
 
 	x.mu.RLock()
 	c := x.colls[ci]
-	matched := make([]sortItem, 0, c.live)
-	for pos, e := range c.entries {
+	matched := make([]Record, 0, c.visible())
+	for _, e := range c.entries {
 		if e.rec == nil || e.hidden && !q.IncludeDeleted || !cq.match(e.rec) {
 			continue
 		}
-		matched = append(matched, sortItem{pos: pos, rec: e.rec})
+		matched = append(matched, e.rec)
 	}
 	x.mu.RUnlock()
 
@@ -34,33 +34,26 @@ func (x *Session) List(coll string, q Query) Page {
 	if lim > 0 && lim < total-off {
 		need = off + lim
 	}
-	nk := len(cq.sort)
-	keys := make([]sortVal, total*nk)
-	for i := range matched {
-		k := keys[i*nk : (i+1)*nk : (i+1)*nk]
+	so := sorter{sort: cq.sort, n: len(cq.sort), keys: make([]sortVal, total*len(cq.sort))}
+	for i, rec := range matched {
 		for j, sk := range cq.sort {
-			k[j] = makeSortVal(lookup(matched[i].rec, sk.Field, cq.paths[j]))
+			so.keys[i*so.n+j] = makeSortVal(lookup(rec, sk.Field, cq.paths[j]))
 		}
-		matched[i].keys = k
 	}
-	less := func(a, b *sortItem) int {
-		for j, sk := range cq.sort {
-			if c := compareSortVals(a.keys[j], b.keys[j], sk.Desc); c != 0 {
-				return c
-			}
-		}
-		return a.pos - b.pos // insertion order breaks ties, so the order is total
-	}
-	var top []sortItem
+	var top []int32
 	if need*4 < total {
-		top = selectTop(matched, need, less)
+		top = so.selectTop(total, need)
 	} else {
-		slices.SortFunc(matched, func(a, b sortItem) int { return less(&a, &b) })
-		top = matched[:need]
+		top = make([]int32, total)
+		for i := range top {
+			top[i] = int32(i)
+		}
+		so.order(top)
+		top = top[:need]
 	}
 	items := make([]Record, 0, need-off)
-	for _, it := range top[off:need] {
-		items = append(items, it.rec)
+	for _, i := range top[off:need] {
+		items = append(items, matched[i])
 	}
 	return Page{Items: items, Total: total}
 }
@@ -121,16 +114,31 @@ func (x *Session) listInOrder(ci int, cq *compiledQuery, off, lim int, deleted b
 	return Page{Items: items, Total: total}
 }
 
-type sortItem struct {
-	pos  int
-	rec  Record
+// sorter orders the matches of a query, named by their index in insertion order, by
+// their prepared keys (n per match) and then by that index, so the order is total.
+// Sorting int32 indexes rather than records keeps the swaps free of write barriers.
+type sorter struct {
+	sort []SortKey
+	n    int
 	keys []sortVal
 }
 
-// selectTop returns the k smallest items in order, keeping a max-heap of the best k so
-// far: O(n log k) instead of sorting everything for a small page.
-func selectTop(items []sortItem, k int, less func(a, b *sortItem) int) []sortItem {
-	h := make([]sortItem, 0, k)
+func (so *sorter) less(a, b int32) int {
+	ka, kb := so.keys[int(a)*so.n:], so.keys[int(b)*so.n:]
+	for j, sk := range so.sort {
+		if c := compareSortVals(ka[j], kb[j], sk.Desc); c != 0 {
+			return c
+		}
+	}
+	return int(a) - int(b)
+}
+
+func (so *sorter) order(idx []int32) { slices.SortFunc(idx, so.less) }
+
+// selectTop returns the k first of n matches in order, keeping a max-heap of the best k
+// so far: O(n log k) instead of sorting everything for a small page.
+func (so *sorter) selectTop(n, k int) []int32 {
+	h := make([]int32, 0, k)
 	down := func(i int) {
 		for {
 			l := 2*i + 1
@@ -138,22 +146,22 @@ func selectTop(items []sortItem, k int, less func(a, b *sortItem) int) []sortIte
 				return
 			}
 			big := l
-			if r := l + 1; r < len(h) && less(&h[r], &h[l]) > 0 {
+			if r := l + 1; r < len(h) && so.less(h[r], h[l]) > 0 {
 				big = r
 			}
-			if less(&h[big], &h[i]) <= 0 {
+			if so.less(h[big], h[i]) <= 0 {
 				return
 			}
 			h[i], h[big] = h[big], h[i]
 			i = big
 		}
 	}
-	for i := range items {
+	for i := range int32(n) {
 		if len(h) < k {
-			h = append(h, items[i])
+			h = append(h, i)
 			for j := len(h) - 1; j > 0; {
 				p := (j - 1) / 2
-				if less(&h[j], &h[p]) <= 0 {
+				if so.less(h[j], h[p]) <= 0 {
 					break
 				}
 				h[j], h[p] = h[p], h[j]
@@ -161,11 +169,11 @@ func selectTop(items []sortItem, k int, less func(a, b *sortItem) int) []sortIte
 			}
 			continue
 		}
-		if less(&items[i], &h[0]) < 0 {
-			h[0] = items[i]
+		if so.less(i, h[0]) < 0 {
+			h[0] = i
 			down(0)
 		}
 	}
-	slices.SortFunc(h, func(a, b sortItem) int { return less(&a, &b) })
+	so.order(h)
 	return h
 }

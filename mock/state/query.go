@@ -24,8 +24,9 @@ type Query struct {
 }
 
 // Filter keeps records whose Field compares with at least one of Values under Op. Field may
-// be a dotted path ("address.city"); a key that contains dots itself is found too. When
-// the field holds an array, the filter matches if any element does. A missing field, or a
+// be a dotted path ("address.city", continuing through arrays: "phones.kind"); a key that
+// contains dots itself is found too. When the field holds an array, the filter matches if
+// any element does. A missing field, or a
 // filter without values, matches nothing.
 type Filter struct {
 	Field  string
@@ -152,18 +153,40 @@ func splitPath(field string) []string {
 	return strings.Split(field, ".")
 }
 
-// lookup finds a field by its exact key first, then as a dotted path.
+// lookup finds a field by its exact key first, then as a dotted path. A path that runs
+// into an array continues in each element and gives the array of what it finds there
+// ("addresses.city" of [{city: A}, {city: B}] is [A, B]).
 func lookup(rec Record, field string, path []string) (any, bool) {
 	if v, ok := rec[field]; ok || path == nil {
 		return v, ok
 	}
-	var cur any = rec
-	for _, p := range path {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if cur, ok = m[p]; !ok {
+	return walk(rec, path)
+}
+
+func walk(cur any, path []string) (any, bool) {
+	for i, p := range path {
+		switch t := cur.(type) {
+		case map[string]any:
+			v, ok := t[p]
+			if !ok {
+				return nil, false
+			}
+			cur = v
+		case []any:
+			var out []any
+			for _, e := range t {
+				v, ok := walk(e, path[i:])
+				if !ok {
+					continue
+				}
+				if arr, isArr := v.([]any); isArr {
+					out = append(out, arr...)
+				} else {
+					out = append(out, v)
+				}
+			}
+			return out, out != nil
+		default:
 			return nil, false
 		}
 	}

@@ -18,7 +18,7 @@ func queryStore(tb testing.TB) *Session {
 		{"name": "Eve", "age": int64(36), "active": true, "tags": []any{"VIP", int64(5)}, "code": "10"},
 		{"name": "fay", "nick": "Ada Lovelace", "code": "x1"},
 		{"name": "Gus", "age": int64(-3), "address": "no fixed abode", "a.b": "literal dotted key"},
-		{"name": "Ada", "age": int64(70), "score": int64(2)},
+		{"name": "Ada", "age": int64(70), "score": int64(2), "phones": []any{map[string]any{"kind": "home", "n": int64(1)}, map[string]any{"kind": "Work"}}},
 	}})
 	if err != nil {
 		tb.Fatalf("SetBase: %v", err)
@@ -46,6 +46,8 @@ func TestList_Filters(t *testing.T) {
 		{"eq array number element", []Filter{{"tags", Eq, []string{"5"}}}, []string{"5"}},
 		{"eq dotted path", []Filter{{"address.city", Eq, []string{"LEEDS"}}}, []string{"1", "3"}},
 		{"eq literal dotted key", []Filter{{"a.b", Eq, []string{"literal dotted key"}}}, []string{"7"}},
+		{"path through an array", []Filter{{"phones.kind", Eq, []string{"work"}}}, []string{"8"}},
+		{"path through an array, number", []Filter{{"phones.n", Gte, []string{"1"}}}, []string{"8"}},
 		{"path through a string", []Filter{{"address.city.x", Eq, []string{"leeds"}}}, []string{}},
 		{"missing field", []Filter{{"nope", Eq, []string{""}}}, []string{}},
 		{"no values", []Filter{{"name", Eq, nil}}, []string{}},
