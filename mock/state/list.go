@@ -2,12 +2,13 @@ package state
 
 import "slices"
 
-// List returns the page of records of a collection that q selects. Filters run under the
-// session's read lock; sorting runs after it is released, on the immutable records.
+// List returns the page of records of a collection that q selects; Items is never nil.
+// An unknown or singleton collection gives an empty page. Filters run under the session's
+// read lock; sorting runs after it is released, on the immutable records.
 func (x *Session) List(coll string, q Query) Page {
 	ci, ok := x.store.byName[coll]
 	if !ok || x.store.colls[ci].Singleton {
-		return Page{}
+		return Page{Items: []Record{}}
 	}
 	off, lim := max(q.Offset, 0), max(q.Limit, 0)
 	cq := compileQuery(&q)

@@ -2,6 +2,7 @@ package state
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -188,3 +189,91 @@ func TestConcurrentMixed(t *testing.T) {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+func TestSessions_CopyOnWriteSharesUntilWrite(t *testing.T) {
+	s := seededStore(t)
+	x := s.Session("cow")
+	for i := range testCollections {
+		if x.colls[i] != s.base[i] {
+			t.Fatalf("new session copied collection %s", testCollections[i].Name)
+		}
+	}
+	before, _ := x.Get("users", "1")
+	mustCreate(t, x, "users", Record{})
+	if x.colls[0] == s.base[0] {
+		t.Fatal("write went to the shared base")
+	}
+	for i := 1; i < len(testCollections); i++ {
+		if x.colls[i] != s.base[i] {
+			t.Fatalf("write to users copied %s too", testCollections[i].Name)
+		}
+	}
+	if after, _ := x.Get("users", "1"); !sameMap(before, after) {
+		t.Fatal("copy-on-write copied the records, not just the index")
+	}
+}
+
+// sameMap reports whether two records are the same map, not just equal ones.
+func sameMap(a, b Record) bool {
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
+}
+
+func TestChanged(t *testing.T) {
+	s := seededStore(t)
+	<-s.Changed() // SetBase
+	v := s.Version()
+	x := s.Session("")
+	for _, write := range []func() error{
+		func() error { _, err := x.Create("users", Record{}); return err },
+		func() error { _, err := x.Merge("users", "1", Record{"a": int64(1)}); return err },
+		func() error { _, err := x.Replace("users", "1", Record{}); return err },
+		func() error { return x.Delete("users", "1") },
+		func() error { _, err := x.SetSingleton("me", Record{}); return err },
+		func() error { s.Reset(""); return nil },
+		func() error { s.ResetAll(); return nil },
+	} {
+		if err := write(); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-s.Changed():
+		default:
+			t.Fatal("a write did not signal Changed")
+		}
+		if s.Version() <= v {
+			t.Fatal("a write did not move Version")
+		}
+		v = s.Version()
+	}
+	x.Get("users", "2")
+	x.List("users", Query{})
+	x.Count("users")
+	if _, err := x.Create("users", Record{"id": int64(2)}); err == nil {
+		t.Fatal("conflicting create succeeded")
+	}
+	select {
+	case <-s.Changed():
+		t.Fatal("reads or a failed write signalled Changed")
+	default:
+	}
+}
+
+func TestNames(t *testing.T) {
+	for _, tc := range []struct{ got, want string }{
+		{IDInt.String(), "int"}, {IDDigits.String(), "digits"}, {IDUUID.String(), "uuid"},
+		{IDString.String(), "string"}, {IDKind(7).String(), "IDKind(7)"},
+		{Eq.String(), "eq"}, {Gte.String(), "gte"}, {Lte.String(), "lte"}, {Gt.String(), "gt"},
+		{Lt.String(), "lt"}, {Contains.String(), "contains"}, {FilterOp(9).String(), "FilterOp(9)"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("String() = %q, want %q", tc.got, tc.want)
+		}
+	}
+	s := seededStore(t)
+	if got := s.Collections(); len(got) != len(testCollections) || got[0].Name != "users" {
+		t.Fatalf("Collections = %v", got)
+	}
+	if id := s.Session("abc").ID(); id != "abc" {
+		t.Fatalf("ID = %q", id)
+	}
+}
