@@ -1,7 +1,9 @@
 package state
 
 import (
+	"bufio"
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -25,13 +27,32 @@ func TestSaveFile_SurvivesKill(t *testing.T) {
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0))
 	prev := 0
 	for round := range 6 {
-		delay := time.Duration(20+rng.IntN(180)) * time.Millisecond
+		delay := time.Duration(5+rng.IntN(150)) * time.Millisecond
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
 		cmd.Env = append(os.Environ(), crashEnv+"="+path)
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		<-time.After(delay) // the point is a kill at an unpredictable moment of real time
+		// wait until the child writes (startup is slow under -race), then kill it at an
+		// unpredictable moment of real time, which is the point of the test
+		started := make(chan error, 1)
+		go func() {
+			_, err := bufio.NewReader(out).ReadString('\n')
+			started <- err
+		}()
+		select {
+		case err := <-started:
+			if err != nil {
+				t.Fatalf("round %d: child did not start: %v", round, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("round %d: child did not start in time", round)
+		}
+		<-time.After(delay)
 		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
@@ -75,6 +96,7 @@ func TestCrashChild(t *testing.T) {
 		}
 	}()
 	x := s.Session("")
+	fmt.Println("writing")
 	for n := x.Count("users"); ; n++ {
 		if _, err := x.Create("users", Record{"n": int64(n), "pad": strconv.Itoa(n * 7919)}); err != nil {
 			t.Fatal(err)
