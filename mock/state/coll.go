@@ -161,9 +161,10 @@ func isEmptyID(v any) bool {
 	return false
 }
 
-// idKey is the string form ids are indexed and looked up by: strings as they are, integral
-// numbers in decimal.
-func idKey(v any) (string, error) {
+// IDKey returns the string form ids are indexed and looked up by, which Get, Replace,
+// Merge and Delete take: strings as they are, integral numbers in decimal. Other values
+// (empty strings, fractions, booleans, objects) give an error wrapping ErrInvalid.
+func IDKey(v any) (string, error) {
 	switch t := v.(type) {
 	case string:
 		if t != "" {

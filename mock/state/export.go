@@ -300,7 +300,7 @@ func (s *Store) parseCollection(def *Collection, v any) (*collData, error) {
 		if !ok {
 			return nil, invalid("record %d: not an object", i)
 		}
-		key, err := idKey(rec[def.IDField])
+		key, err := IDKey(rec[def.IDField])
 		if err != nil {
 			return nil, fmt.Errorf("record %d: field %q: %w", i, def.IDField, err)
 		}

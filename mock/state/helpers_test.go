@@ -96,7 +96,7 @@ func ids(tb testing.TB, field string, recs []Record) []string {
 	tb.Helper()
 	out := make([]string, 0, len(recs))
 	for _, r := range recs {
-		k, err := idKey(r[field])
+		k, err := IDKey(r[field])
 		if err != nil {
 			tb.Fatalf("record %v: %v", r, err)
 		}

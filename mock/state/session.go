@@ -53,7 +53,7 @@ func (x *Session) Create(coll string, rec Record) (Record, error) {
 	given := !isEmptyID(rec[def.IDField])
 	var key string
 	if given {
-		if key, err = idKey(rec[def.IDField]); err != nil {
+		if key, err = IDKey(rec[def.IDField]); err != nil {
 			return nil, fmt.Errorf("create in %q: %w", coll, err)
 		}
 	}
@@ -210,6 +210,19 @@ func (x *Session) SetSingleton(coll string, rec Record) (Record, error) {
 	x.mu.Unlock()
 	x.store.touch()
 	return out, nil
+}
+
+// ClearSingleton unsets the record of a singleton collection (after a logout, say).
+func (x *Session) ClearSingleton(coll string) error {
+	ci, _, err := x.store.collection(coll, true)
+	if err != nil {
+		return fmt.Errorf("clear singleton: %w", err)
+	}
+	x.mu.Lock()
+	x.writable(ci).single = nil
+	x.mu.Unlock()
+	x.store.touch()
+	return nil
 }
 
 // Count returns the number of records Get can find in a collection (soft-deleted ones

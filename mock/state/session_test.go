@@ -146,7 +146,7 @@ func TestConcurrentMixed(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				id, _ := idKey(r["id"])
+				id, _ := IDKey(r["id"])
 				switch i % 4 {
 				case 1:
 					_, err = x.Merge("users", id, Record{"touched": true})

@@ -209,7 +209,7 @@ func (s *Store) SetBase(records map[string][]Record) error {
 				c.entries = append(c.entries, entry{})
 				continue
 			}
-			key, err := idKey(rec[def.IDField])
+			key, err := IDKey(rec[def.IDField])
 			if err != nil {
 				return fmt.Errorf("set base: collection %q: record %d: %w", name, j, err)
 			}

@@ -1,6 +1,8 @@
 package state
 
 import (
+	"encoding/json"
+	"errors"
 	"regexp"
 	"slices"
 	"testing"
@@ -269,6 +271,14 @@ func TestSingleton(t *testing.T) {
 	}
 	_, err = x.SetSingleton("users", Record{})
 	wantErr(t, err, ErrWrongKind)
+	wantErr(t, x.ClearSingleton("users"), ErrWrongKind)
+	wantErr(t, y.ClearSingleton("me"), nil)
+	if _, ok := y.Singleton("me"); ok {
+		t.Fatal("cleared singleton found")
+	}
+	if got, _ := x.Singleton("me"); got["name"] != "Bob" {
+		t.Fatal("clearing in one session cleared another")
+	}
 	_, err = x.SetSingleton("me", nil)
 	wantErr(t, err, ErrInvalid)
 	if _, ok := newStore(t, Options{}).Session("").Singleton("me"); ok {
@@ -332,5 +342,26 @@ func TestSetBase(t *testing.T) {
 				t.Fatal("failed SetBase changed the state")
 			}
 		})
+	}
+}
+
+func TestIDKey(t *testing.T) {
+	for _, tc := range []struct {
+		in   any
+		want string
+		ok   bool
+	}{
+		{"abc", "abc", true}, {"", "", false}, {int64(-5), "-5", true}, {5, "5", true},
+		{int32(7), "7", true}, {uint64(8), "8", true}, {9.0, "9", true}, {9.5, "", false},
+		{json.Number("12"), "12", true}, {json.Number("12.0"), "12", true}, {json.Number("1.5"), "", false},
+		{true, "", false}, {nil, "", false}, {[]any{}, "", false},
+	} {
+		got, err := IDKey(tc.in)
+		if (err == nil) != tc.ok || got != tc.want {
+			t.Errorf("IDKey(%#v) = %q, %v; want %q, ok %v", tc.in, got, err, tc.want, tc.ok)
+		}
+		if err != nil && !errors.Is(err, ErrInvalid) {
+			t.Errorf("IDKey(%#v) error %v does not wrap ErrInvalid", tc.in, err)
+		}
 	}
 }
