@@ -95,7 +95,7 @@ var (
 	// operation on a record collection.
 	ErrWrongKind = errors.New("operation does not fit the collection kind")
 	// ErrInvalid reports an unusable record, id or state document.
-	ErrInvalid = errors.New("invalid state")
+	ErrInvalid = errors.New("invalid input")
 )
 
 // Store holds the base state and every session. It is safe for concurrent use.
