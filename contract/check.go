@@ -103,7 +103,16 @@ func (r *runner) checkAnswer(op *specs.Operation, check string, req *reqgen.Requ
 	}
 	var out []Finding
 	for _, f := range r.val.Response(vreq, op, ans.Status, ans.Header, body) {
-		out = append(out, r.finding(op, check, fromValidate(f)))
+		cf := fromValidate(f)
+		if name, ok := documentedHeader(op, ans.Status, f.Name); ok && f.Pointer == "" {
+			// Header problems come back as response findings named after the header; the
+			// validator's "actual" is then the whole body, so show the header's value instead.
+			cf.Kind, cf.Name, cf.Actual = KindHeader, name, ans.Header.Get(name)
+			if cf.Actual == "" {
+				cf.Actual = "missing"
+			}
+		}
+		out = append(out, r.finding(op, check, cf))
 	}
 	if r.opts.Strict {
 		if s := responseSchema(op, ans.Status, ans.Header.Get("Content-Type")); s != nil {
@@ -116,6 +125,20 @@ func (r *runner) checkAnswer(op *specs.Operation, check string, req *reqgen.Requ
 		}
 	}
 	return out
+}
+
+// documentedHeader finds a response header documented for the status by name (any case).
+func documentedHeader(op *specs.Operation, status int, name string) (string, bool) {
+	resp, _ := op.Response(status)
+	if name == "" || resp == nil || resp.Headers == nil {
+		return "", false
+	}
+	for k := range resp.Headers.KeysFromOldest() {
+		if strings.EqualFold(k, name) {
+			return k, true
+		}
+	}
+	return "", false
 }
 
 func documentsDefault(op *specs.Operation) bool {
@@ -166,13 +189,13 @@ func findingKey(f Finding) string {
 		}
 	}
 	parts := []string{f.Operation, f.Check, f.Kind}
-	if f.Name != "" {
+	if f.Name != "" && !strings.EqualFold(f.Name, f.Kind) {
 		parts = append(parts, strings.ToLower(f.Name))
 	}
 	if p := strings.Join(toks, "/"); p != "" {
 		parts = append(parts, p)
 	}
-	if f.Keyword != "" {
+	if f.Keyword != "" && f.Keyword != f.Kind {
 		parts = append(parts, f.Keyword)
 	}
 	return strings.Join(parts, " ")

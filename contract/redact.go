@@ -180,7 +180,7 @@ func redactURL(raw string) string {
 // finding redacts the values a finding quotes.
 func (r *redactor) finding(f Finding) Finding {
 	if r.personal && pointerPersonal(f.Pointer) {
-		if f.Actual != "" && f.Actual != "missing" {
+		if f.Actual != "" && f.Actual != "missing" && f.Actual != "present" {
 			f.Actual = redactedText
 		}
 		f.Message = quotedValue.ReplaceAllString(f.Message, "'"+redactedText+"'")
