@@ -332,8 +332,8 @@ func onlyKeys(obj map[string]any, what string, allowed ...string) error {
 	return nil
 }
 
-// normalize turns decoded json.Numbers into int64 when integral and in range, float64
-// otherwise, in place, so imported state holds the same types as state built by callers.
+// normalize turns decoded json.Numbers into int64 when integral and in range (so a stored
+// float64 2.0, written as 2, comes back as int64 2), float64 otherwise, in place, so imported state holds the same types as state built by callers.
 // Numbers too large for a float64 are refused: Export could not write them back.
 func normalize(v any) (any, error) {
 	switch t := v.(type) {
@@ -347,6 +347,9 @@ func normalize(v any) (any, error) {
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil || math.IsInf(f, 0) {
 			return nil, invalid("number %s: out of range", s)
+		}
+		if f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+			return int64(f), nil // 1.0 and 1e3 are integers too; JSON does not tell them apart
 		}
 		return f, nil
 	case map[string]any:

@@ -14,7 +14,7 @@ func busyStore(tb testing.TB) *Store {
 	s := seededStore(tb)
 	def, a := s.Session(""), s.Session("a")
 	s.Session("idle")
-	mustCreate(tb, def, "users", Record{"name": "Dee", "score": 2.5, "big": int64(1) << 60, "n": json.Number("7"), "tags": []any{"x", int64(1)}, "addr": map[string]any{"city": "Leeds", "geo": nil}})
+	mustCreate(tb, def, "users", Record{"name": "Dee", "score": 2.5, "big": int64(1) << 60, "n": json.Number("7"), "whole": 3.0, "tags": []any{"x", int64(1)}, "addr": map[string]any{"city": "Leeds", "geo": nil}})
 	mustCreate(tb, def, "sites", Record{"name": "<main> & co"})
 	if err := def.Delete("brands", "1"); err != nil {
 		tb.Fatal(err)
@@ -51,7 +51,7 @@ func TestExport_RoundTrip(t *testing.T) {
 	if !ok {
 		t.Fatal("created user missing after import")
 	}
-	for field, want := range map[string]any{"big": int64(1) << 60, "score": 2.5, "n": int64(7)} {
+	for field, want := range map[string]any{"big": int64(1) << 60, "score": 2.5, "n": int64(7), "whole": int64(3)} {
 		if u[field] != want {
 			t.Errorf("%s = %#v (%T), want %#v", field, u[field], u[field], want)
 		}
@@ -172,5 +172,26 @@ func TestImport_NextAfterHighestID(t *testing.T) {
 	wantErr(t, s.Import(strings.NewReader(doc)), nil)
 	if r := mustCreate(t, s.Session(""), "users", Record{}); r["id"] != int64(10) {
 		t.Fatalf("next id = %v, want 10", r["id"])
+	}
+}
+
+func TestImport_NumberTypes(t *testing.T) {
+	s := newStore(t, Options{})
+	doc := `{"format":"vendormock-state","version":1,"sessions":{"":{"collections":{"users":{"records":[` +
+		`{"id":1.0,"a":1e3,"b":-0,"c":0.25,"d":123456789012345678901234567890,"e":[2.0,{"f":3}]}]}}}}}`
+	wantErr(t, s.Import(strings.NewReader(doc)), nil)
+	r, ok := s.Session("").Get("users", "1")
+	if !ok {
+		t.Fatal("record 1.0 not found as 1")
+	}
+	want := map[string]any{"id": int64(1), "a": int64(1000), "b": int64(0), "c": 0.25, "d": 1.2345678901234568e29}
+	for k, v := range want {
+		if r[k] != v {
+			t.Errorf("%s = %#v (%T), want %#v", k, r[k], r[k], v)
+		}
+	}
+	e := r["e"].([]any)
+	if e[0] != int64(2) || e[1].(map[string]any)["f"] != int64(3) {
+		t.Errorf("nested numbers = %#v", e)
 	}
 }
