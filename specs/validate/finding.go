@@ -35,7 +35,7 @@ func (f Finding) String() string {
 		b.WriteString(" " + f.Pointer)
 	}
 	b.WriteString(": " + f.Message)
-	if f.Expected != "" {
+	if f.Expected != "" && !strings.Contains(f.Message, "want") {
 		b.WriteString(" (expected " + f.Expected)
 		if f.Actual != "" {
 			b.WriteString(", got " + f.Actual)

@@ -163,6 +163,7 @@ func convert(errs []*liberrors.ValidationError, doc any, request bool) []Finding
 			if f.Expected == "" && e.Reason != "" && e.Reason != e.Message {
 				f.Message = e.Message + ": " + e.Reason
 			}
+			refine(&f, e.Reason)
 			out = append(out, f)
 			continue
 		}
@@ -182,9 +183,14 @@ func convert(errs []*liberrors.ValidationError, doc any, request bool) []Finding
 					f.Actual = s
 				}
 			}
-			if in != "body" && f.Actual == "" {
-				f.Message = e.Message + ": " + sf.Reason
+			if in != "body" {
+				// A parameter's schema failure points into the parameter value, not a body.
+				f.Pointer = ""
+				if f.Actual == "" {
+					f.Message = e.Message + ": " + sf.Reason
+				}
 			}
+			refine(&f, sf.Reason)
 			out = append(out, f)
 		}
 	}
@@ -249,4 +255,43 @@ func splitProperties(f Finding, reason string) []Finding {
 		out = append(out, g)
 	}
 	return out
+}
+
+var (
+	enumValues = regexp.MustCompile(`enum values: \[(.*)\]`)
+	valueQuote = regexp.MustCompile(`[Vv]alue '([^']*)'`)
+)
+
+// refine phrases Expected by keyword ("<= 100", "one of: asc, desc") and fills Actual from the
+// library's message when it quotes the sent value.
+func refine(f *Finding, reason string) {
+	if m := enumValues.FindStringSubmatch(reason); m != nil {
+		f.Expected, f.Keyword = "one of: "+m[1], "enum"
+	}
+	if f.Actual == "" {
+		if m := valueQuote.FindStringSubmatch(reason); m != nil {
+			f.Actual = m[1]
+		}
+	}
+	if f.Expected == "" || strings.ContainsAny(f.Expected[:1], "<>") {
+		return
+	}
+	switch f.Keyword {
+	case "maximum":
+		f.Expected = "<= " + f.Expected
+	case "minimum":
+		f.Expected = ">= " + f.Expected
+	case "exclusiveMaximum":
+		f.Expected = "< " + f.Expected
+	case "exclusiveMinimum":
+		f.Expected = "> " + f.Expected
+	case "maxLength":
+		f.Expected = "at most " + f.Expected + " characters"
+	case "minLength":
+		f.Expected = "at least " + f.Expected + " characters"
+	case "maxItems":
+		f.Expected = "at most " + f.Expected + " items"
+	case "minItems":
+		f.Expected = "at least " + f.Expected + " items"
+	}
 }
