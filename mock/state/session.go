@@ -111,24 +111,31 @@ func (x *Session) Get(coll string, id string) (Record, bool) {
 // Replace stores rec in place of the record with the given id, keeping its id field and
 // position, and returns the stored record; ErrNotFound if there is no such record.
 func (x *Session) Replace(coll, id string, rec Record) (Record, error) {
-	return x.update("replace", coll, id, func(old Record, def *Collection) Record {
-		out := cloneRecord(rec)
-		out[def.IDField] = old[def.IDField]
-		return out
-	})
+	if rec == nil {
+		rec = Record{}
+	}
+	return x.update("replace", coll, id, func(Record) (Record, error) { return rec, nil })
 }
 
 // Merge applies a JSON merge patch (RFC 7386) to the record with the given id, keeping its
 // id field, and returns the stored record; ErrNotFound if there is no such record.
 func (x *Session) Merge(coll, id string, patch Record) (Record, error) {
-	return x.update("merge", coll, id, func(old Record, def *Collection) Record {
+	return x.update("merge", coll, id, func(old Record) (Record, error) {
 		out, _ := MergePatch(old, patch).(Record) // a Record patch always gives a Record
-		out[def.IDField] = old[def.IDField]
-		return out
+		return out, nil
 	})
 }
 
-func (x *Session) update(verb, coll, id string, change func(old Record, def *Collection) Record) (Record, error) {
+// Update replaces the record with the given id by what change makes of it, atomically:
+// no other write to the session runs in between. change gets the stored record, which it
+// must not modify, and must not call the session. The id field is kept. An error from
+// change is returned as it is and nothing changes; ErrNotFound if there is no such
+// record.
+func (x *Session) Update(coll, id string, change func(old Record) (Record, error)) (Record, error) {
+	return x.update("update", coll, id, change)
+}
+
+func (x *Session) update(verb, coll, id string, change func(old Record) (Record, error)) (Record, error) {
 	ci, def, err := x.store.collection(coll, false)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", verb, err)
@@ -139,9 +146,18 @@ func (x *Session) update(verb, coll, id string, change func(old Record, def *Col
 	if !ok || x.colls[ci].entries[i].hidden {
 		return nil, fmt.Errorf("%s %q in %q: %w", verb, id, coll, ErrNotFound)
 	}
+	old := x.colls[ci].entries[i].rec
+	rec, err := change(old)
+	if err != nil {
+		return nil, err
+	}
+	if rec == nil {
+		return nil, fmt.Errorf("%s %q in %q: nil record: %w", verb, id, coll, ErrInvalid)
+	}
+	out := cloneRecord(rec)
+	out[def.IDField] = old[def.IDField]
 	c := x.writable(ci)
 	i = c.index[id] // the clone may have moved it
-	out := change(c.entries[i].rec, def)
 	if isSoftDeleted(def, out) {
 		c.hidden++
 		c.entries[i].hidden = true

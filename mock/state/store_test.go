@@ -365,3 +365,31 @@ func TestIDKey(t *testing.T) {
 		}
 	}
 }
+
+func TestUpdate(t *testing.T) {
+	x := seededStore(t).Session("")
+	out, err := x.Update("users", "2", func(old Record) (Record, error) {
+		r := cloneRecord(old)
+		r["age"] = old["age"].(int64) + 1
+		r["id"] = "changed"
+		return r, nil
+	})
+	wantErr(t, err, nil)
+	if out["age"] != int64(42) || out["id"] != int64(2) {
+		t.Fatalf("Update = %v, want age 42 and the id kept", out)
+	}
+	boom := errors.New("boom")
+	before := x.store.Version()
+	_, err = x.Update("users", "2", func(Record) (Record, error) { return nil, boom })
+	wantErr(t, err, boom)
+	_, err = x.Update("users", "2", func(Record) (Record, error) { return nil, nil })
+	wantErr(t, err, ErrInvalid)
+	if got, _ := x.Get("users", "2"); got["age"] != int64(42) || x.store.Version() != before {
+		t.Fatalf("failed Update changed the record: %v", got)
+	}
+	_, err = x.Update("users", "9", func(old Record) (Record, error) { return old, nil })
+	wantErr(t, err, ErrNotFound)
+	if out, err := x.Replace("users", "2", nil); err != nil || len(out) != 1 {
+		t.Fatalf("Replace with nil = %v, %v; want only the id", out, err)
+	}
+}
