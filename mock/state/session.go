@@ -114,13 +114,13 @@ func (x *Session) Replace(coll, id string, rec Record) (Record, error) {
 	if rec == nil {
 		rec = Record{}
 	}
-	return x.update("replace", coll, id, func(Record) (Record, error) { return rec, nil })
+	return x.update("replace", coll, id, false, func(Record) (Record, error) { return rec, nil })
 }
 
 // Merge applies a JSON merge patch (RFC 7386) to the record with the given id, keeping its
 // id field, and returns the stored record; ErrNotFound if there is no such record.
 func (x *Session) Merge(coll, id string, patch Record) (Record, error) {
-	return x.update("merge", coll, id, func(old Record) (Record, error) {
+	return x.update("merge", coll, id, true, func(old Record) (Record, error) {
 		out, _ := MergePatch(old, patch).(Record) // a Record patch always gives a Record
 		return out, nil
 	})
@@ -132,10 +132,12 @@ func (x *Session) Merge(coll, id string, patch Record) (Record, error) {
 // change is returned as it is and nothing changes; ErrNotFound if there is no such
 // record.
 func (x *Session) Update(coll, id string, change func(old Record) (Record, error)) (Record, error) {
-	return x.update("update", coll, id, change)
+	return x.update("update", coll, id, false, change)
 }
 
-func (x *Session) update(verb, coll, id string, change func(old Record) (Record, error)) (Record, error) {
+// update stores what change makes of a record; fresh says the result is a new map the
+// store may keep as it is, otherwise it is copied before the id field is set.
+func (x *Session) update(verb, coll, id string, fresh bool, change func(old Record) (Record, error)) (Record, error) {
 	ci, def, err := x.store.collection(coll, false)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", verb, err)
@@ -154,7 +156,10 @@ func (x *Session) update(verb, coll, id string, change func(old Record) (Record,
 	if rec == nil {
 		return nil, fmt.Errorf("%s %q in %q: nil record: %w", verb, id, coll, ErrInvalid)
 	}
-	out := cloneRecord(rec)
+	out := rec
+	if !fresh {
+		out = cloneRecord(rec)
+	}
 	out[def.IDField] = old[def.IDField]
 	c := x.writable(ci)
 	i = c.index[id] // the clone may have moved it
