@@ -82,26 +82,53 @@ func (c *genCtx) ukPostcode() string {
 		string(letters[c.intn(len(letters))])
 }
 
-// phone returns candidate renderings of one phone number for the locale,
-// most realistic first.
-func (c *genCtx) phone(mobile bool) []string {
+// phone returns a phone number for the locale, rendered in the first style
+// (most realistic first) that satisfies p.
+func (c *genCtx) phone(p *plan, mobile bool) string {
+	var styles [4]func() string
+	n := 0
 	if c.g.opts.Locale == LocaleUK {
 		if mobile || c.chance(50) {
-			n := 900000 + c.intn(1000) // Ofcom drama range 07700 900xxx
-			s := strconv.Itoa(n)
-			return []string{"+44 7700 " + s, "+447700" + s, "07700 " + s, "07700" + s}
+			s := strconv.Itoa(900000 + c.intn(1000)) // Ofcom drama range 07700 900xxx
+			styles = [4]func() string{
+				func() string { return "+44 7700 " + s },
+				func() string { return "+447700" + s },
+				func() string { return "07700 " + s },
+				func() string { return "07700" + s },
+			}
+			n = 4
+		} else {
+			area := c.pick([]string{"20 7946", "161 496", "113 496", "117 496", "131 496", "121 496"})
+			line := "0" + strconv.Itoa(1000 + c.intn(9000))[1:]
+			styles = [4]func() string{
+				func() string { return "+44 " + area + " " + line },
+				func() string { return "+44" + strings.ReplaceAll(area, " ", "") + line },
+				func() string { return "0" + strings.ReplaceAll(area, " ", "") + line },
+			}
+			n = 3
 		}
-		area := c.pick([]string{"20 7946", "161 496", "113 496", "117 496", "131 496", "121 496"})
-		n := strconv.Itoa(1000 + c.intn(9000))[1:]
-		n = "0" + n
-		digits := strings.ReplaceAll(area, " ", "") + n
-		return []string{"+44 " + area + " " + n, "+44" + digits, "0" + digits}
+	} else {
+		area := c.pick([]string{"503", "971", "206", "415", "312", "617", "212", "305", "512", "720", "602", "404"})
+		ex := strconv.Itoa(200 + c.intn(800))
+		line := strconv.Itoa(10000 + c.intn(10000))[1:]
+		styles = [4]func() string{
+			func() string { return "(" + area + ") " + ex + "-" + line },
+			func() string { return area + "-" + ex + "-" + line },
+			func() string { return "+1" + area + ex + line },
+			func() string { return area + ex + line },
+		}
+		n = 4
 	}
-	area := c.pick([]string{"503", "971", "206", "415", "312", "617", "212", "305", "512", "720", "602", "404"})
-	ex := strconv.Itoa(200 + c.intn(800))
-	line := strconv.Itoa(10000 + c.intn(10000))[1:]
-	return []string{"(" + area + ") " + ex + "-" + line, area + "-" + ex + "-" + line,
-		"+1" + area + ex + line, area + ex + line}
+	first := styles[0]()
+	if p == nil || p.stringOK(first) {
+		return first
+	}
+	for _, f := range styles[1:n] {
+		if s := f(); p.stringOK(s) {
+			return s
+		}
+	}
+	return first
 }
 
 // streetAddress returns a first address line for the locale.

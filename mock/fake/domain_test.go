@@ -69,7 +69,7 @@ func TestDomainGenerators(t *testing.T) {
 			if !regexp.MustCompile(`^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$`).MatchString(pc) {
 				t.Fatalf("bad UK postcode %q", pc)
 			}
-			ph := c.phone(false)[0]
+			ph := c.phone(nil, false)
 			if loc == LocaleUK && !strings.HasPrefix(ph, "+44 ") {
 				t.Fatalf("UK phone %q", ph)
 			}

@@ -83,9 +83,9 @@ func (c *genCtx) named(name string, p *plan, kind tset) any {
 		return c.firstOK(p, strings.ToLower(c.f.FirstName()+"."+c.f.LastName()+"@"+
 			c.pick([]string{"example.com", "mail.com", "inbox.net", "post.co.uk", "smiles.org"})))
 	case "phone":
-		return c.firstOK(p, c.phone(false)...)
+		return c.phone(p, false)
 	case "mobile":
-		return c.firstOK(p, c.phone(true)...)
+		return c.phone(p, true)
 	case "streetAddress":
 		return c.streetAddress()
 	case "addressLine2":
@@ -208,12 +208,16 @@ func (c *genCtx) timeString(p *plan, t time.Time, dateOnly bool) any {
 	case "date-time":
 		return t.Format(time.RFC3339)
 	}
-	first := time.RFC3339
+	layouts := [...]string{time.RFC3339, time.DateTime, time.DateOnly, "2006-01-02T15:04:05"}
 	if dateOnly {
-		first = time.DateOnly
+		layouts[0], layouts[2] = time.DateOnly, time.RFC3339
 	}
-	return c.firstOK(p, t.Format(first), t.Format(time.DateTime), t.Format(time.DateOnly),
-		t.Format("2006-01-02T15:04:05"), t.Format(time.RFC3339))
+	for _, l := range layouts {
+		if s := t.Format(l); p.stringOK(s) {
+			return s
+		}
+	}
+	return t.Format(layouts[0])
 }
 
 func (c *genCtx) localeRegion() string {
