@@ -205,10 +205,29 @@ func (g *Generator) compile(s *base.Schema, depth int) *plan {
 	return p
 }
 
-// proxyPlan resolves a proxy to its (cached) plan.
+// proxyPlan resolves a proxy to its (cached) plan. An OpenAPI 3.1 $ref with
+// sibling keywords is compiled from libopenapi's semantic allOf view (the
+// plain Schema() of such a proxy only holds the siblings).
 func (g *Generator) proxyPlan(sp *base.SchemaProxy) *plan {
 	if sp == nil {
 		return newPlan()
+	}
+	if sp.IsTransformedRefWithSiblings() {
+		if v, ok := g.plans.Load(sp); ok {
+			return v.(*plan)
+		}
+		sem, err := sp.BuildTransformedRefSemanticSchema(nil)
+		if err != nil || sem == nil {
+			return g.plan(sp.Schema())
+		}
+		p := g.compile(sem, 0)
+		if p.name == "" {
+			if ref := sp.GetReference(); ref != "" {
+				p.name = ref[strings.LastIndex(ref, "/")+1:]
+			}
+		}
+		v, _ := g.plans.LoadOrStore(sp, p)
+		return v.(*plan)
 	}
 	s := sp.Schema()
 	if s == nil {
