@@ -66,11 +66,12 @@ func Parse(file, vendor string, data []byte) (*File, error) {
 	return f, nil
 }
 
-var lineRE = regexp.MustCompile(`line (\d+)`)
+var lineRE = regexp.MustCompile(`(?:line |\bL)(\d+)`)
 
 func yamlErrorLine(err error) int {
-	if m := lineRE.FindStringSubmatch(err.Error()); m != nil {
-		if n, e := strconv.Atoi(m[1]); e == nil {
+	// The last position is where the parser gave up, the closest to the mistake.
+	if all := lineRE.FindAllStringSubmatch(err.Error(), -1); all != nil {
+		if n, e := strconv.Atoi(all[len(all)-1][1]); e == nil {
 			return n
 		}
 	}
