@@ -60,19 +60,23 @@ func (r *runner) checkOperation(ctx context.Context, op *specs.Operation, ids ma
 // exchange sends a request (refreshing a login token once after a 401) and makes its excerpt.
 func (r *runner) exchange(ctx context.Context, op *specs.Operation, check string, req *reqgen.Request, authed bool) (*answer, Exchange) {
 	ex := Exchange{Check: check, Request: r.requestExcerpt(req)}
-	_, gen, _ := r.auth.schemes(ctx)
-	ans, err := r.send.send(ctx, req.Method, req.URL(r.opts.BaseURL), req.Header, req.Body)
-	if err == nil && authed && ans.Status == http.StatusUnauthorized {
+	var (
+		before func(context.Context, http.Header) error
+		gen    int
+	)
+	if authed && r.opts.Login != nil {
+		// Credentials are put in after the rate limiter's wait, so a token never expires in the queue.
+		before = func(ctx context.Context, h http.Header) error {
+			var err error
+			gen, err = r.credentialOverlay(ctx, op, h)
+			return err
+		}
+	}
+	url := req.URL(r.opts.BaseURL)
+	ans, err := r.send.sendWith(ctx, req.Method, url, req.Header, req.Body, before)
+	if err == nil && before != nil && ans.Status == http.StatusUnauthorized {
 		if again, lerr := r.auth.refresh(ctx, gen); again && lerr == nil {
-			if req2, berr := r.request(ctx, op, nil, nil, false); berr == nil {
-				// Same request, new token: only the credential headers change.
-				for k, v := range req2.Header {
-					if r.credHeaders[strings.ToLower(k)] {
-						req.Header[k] = v
-					}
-				}
-				ans, err = r.send.send(ctx, req.Method, req.URL(r.opts.BaseURL), req.Header, req.Body)
-			}
+			ans, err = r.send.sendWith(ctx, req.Method, url, req.Header, req.Body, before)
 		}
 	}
 	if err != nil {
@@ -82,6 +86,25 @@ func (r *runner) exchange(ctx context.Context, op *specs.Operation, check string
 	ex.Status, ex.Latency, ex.Attempts = ans.Status, Duration(ans.Latency), ans.Attempts
 	ex.Response = r.responseExcerpt(ans)
 	return ans, ex
+}
+
+// credentialOverlay writes the current credentials of op into h (logging in first when the token
+// expired) and returns the login generation they come from.
+func (r *runner) credentialOverlay(ctx context.Context, op *specs.Operation, h http.Header) (int, error) {
+	values, gen, err := r.auth.schemes(ctx)
+	if err != nil {
+		return gen, err
+	}
+	fresh, err := r.build.Build(op, reqgen.Credentials{Values: values}, r.opts.Fixtures.For(op).Params)
+	if err != nil {
+		return gen, fmt.Errorf("build request for %s: %w", op, err)
+	}
+	for k, v := range fresh.Header {
+		if r.credHeaders[strings.ToLower(k)] && r.opts.Credentials.Headers.Get(k) == "" {
+			h[k] = v
+		}
+	}
+	return gen, nil
 }
 
 // checkAnswer checks one answer: documented status, content type, body schema, documented

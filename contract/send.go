@@ -79,10 +79,22 @@ var errTransport = errors.New("no answer")
 // send sends one request (the body is re-sent on every attempt). Retries follow 429, 5xx and
 // transport errors, waiting Retry-After when the sandbox sends one, else 0.5s, 1s, 2s... up to 30s.
 func (s *sender) send(ctx context.Context, method, target string, header http.Header, body []byte) (*answer, error) {
+	return s.sendWith(ctx, method, target, header, body, nil)
+}
+
+// sendWith is send with a hook that runs after the rate limiter let the attempt go and before it
+// is sent: it refreshes credentials, which may expire while a slow rate limit waits.
+func (s *sender) sendWith(ctx context.Context, method, target string, header http.Header, body []byte,
+	before func(context.Context, http.Header) error) (*answer, error) {
 	var lastErr error
 	for attempt := 0; ; attempt++ {
 		if err := s.limit.wait(ctx); err != nil {
 			return nil, err
+		}
+		if before != nil {
+			if err := before(ctx, header); err != nil {
+				return nil, err
+			}
 		}
 		a, err := s.once(ctx, method, target, header, body)
 		if ctx.Err() != nil {
