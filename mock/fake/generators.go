@@ -13,9 +13,9 @@ func Names() []string {
 		"addressLine2", "age", "amount", "birthDate", "cdtCode", "city", "color", "companyName", "count",
 		"country", "countryCode", "currencyCode", "date", "digits", "email", "firstName", "fullName", "gender",
 		"hexColor", "hostname", "id", "imageURL", "ipv4", "ipv6", "jobTitle", "language", "lastName", "locale",
-		"mobile", "nhsNumber", "note", "npi", "password", "pastDateTime", "personTitle", "phone", "postcode",
-		"recentDateTime", "sentence", "specialty", "ssn", "state", "streetAddress", "timezone", "toothNumber",
-		"url", "username", "uuid", "word",
+		"middleInitial", "mobile", "nhsNumber", "note", "npi", "password", "pastDateTime", "personTitle", "phone",
+		"postcode", "procedureDescription", "recentDateTime", "sentence", "specialty", "ssn", "state", "status",
+		"streetAddress", "suffix", "timezone", "token", "toothNumber", "url", "username", "uuid", "word",
 	}
 }
 
@@ -171,6 +171,21 @@ func (c *genCtx) named(name string, p *plan, kind tset) any {
 		return c.letters(c.between(max(p.minLen, 1), max(p.minLen, 1)+5), "0123456789")
 	case "word":
 		return c.f.Word()
+	case "middleInitial":
+		return c.letters(1, "ABCDEFGHIJKLMNOPRSTW")
+	case "suffix":
+		return c.pick([]string{"Jr", "Sr", "II", "III", "DDS", "DMD", "RDH"})
+	case "token":
+		return c.letters(c.between(max(p.minLen, 32), max(p.minLen, 32)+8),
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+	case "status":
+		return c.pick([]string{"active", "pending", "completed", "scheduled", "cancelled"})
+	case "procedureDescription":
+		return c.pick([]string{"Periodic oral evaluation", "Comprehensive oral evaluation", "Prophylaxis - adult",
+			"Prophylaxis - child", "Bitewings - two radiographic images", "Panoramic radiographic image",
+			"Resin-based composite - one surface, posterior", "Crown - porcelain/ceramic",
+			"Root canal - molar", "Periodontal scaling and root planing - four or more teeth per quadrant",
+			"Extraction, erupted tooth", "Topical application of fluoride varnish", "Sealant - per tooth"})
 	}
 	return nil
 }

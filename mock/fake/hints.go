@@ -74,7 +74,7 @@ func nameHint(parent, prop string) string {
 	case oneOf(n, "toothnum", "tooth", "toothnumber", "toothno"):
 		return "toothNumber"
 	case oneOf(n, "proccode", "procedurecode", "cdtcode", "adacode", "codecdt") ||
-		(n == "code" && containsAny(pn, "proc", "treat", "fee", "claim", "service")):
+		(strings.HasSuffix(n, "code") && len(n) <= 8 && containsAny(pn, "proc", "treat", "fee", "claim", "service", "cov")):
 		return "cdtCode"
 	case strings.Contains(n, "email"):
 		return "email"
@@ -100,6 +100,19 @@ func nameHint(parent, prop string) string {
 	case strings.HasSuffix(n, "name") && containsAny(n, "patient", "provider", "user", "contact", "client",
 		"dentist", "doctor", "therapist", "staff", "employee", "guarantor", "person"):
 		return "fullName"
+	case oneOf(n, "mi", "middlei", "middleinitial"):
+		return "middleInitial"
+	case n == "suffix" || n == "namesuffix":
+		return "suffix"
+	case strings.HasSuffix(n, "token"):
+		return "token"
+	case n == "status" || strings.HasSuffix(n, "status") && len(n) < 14:
+		return "status"
+	case containsAny(n, "procdescript", "proceduredescription") || (strings.HasPrefix(n, "descript") &&
+		containsAny(pn, "proc", "code", "treat")):
+		return "procedureDescription"
+	case oneOf(n, "empname", "employername", "carriername", "labname"):
+		return "companyName"
 	case oneOf(n, "salutation", "nametitle", "prefix", "honorific"):
 		return "personTitle"
 	case oneOf(n, "title", "jobtitle", "position", "occupation") && (n != "title" || !orgContext(parent)):

@@ -83,12 +83,12 @@ func (c *genCtx) text(minLen, maxLen int) string {
 		return c.letters(c.between(minLen, maxLen), "ABCDEFGHJKLMNPRSTUVWXYZ")
 	}
 	var sb strings.Builder
-	sb.WriteString(capitalise(c.f.Adjective()))
+	sb.WriteString(capitalise(c.f.AdjectiveDescriptive()))
 	sb.WriteByte(' ')
-	sb.WriteString(c.f.Noun())
+	sb.WriteString(c.f.NounCommon())
 	for utf8.RuneCountInString(sb.String()) < minLen {
 		sb.WriteByte(' ')
-		sb.WriteString(c.f.Noun())
+		sb.WriteString(c.f.NounCommon())
 	}
 	s := sb.String()
 	if maxLen >= 0 && utf8.RuneCountInString(s) > maxLen {
