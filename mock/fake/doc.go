@@ -25,6 +25,15 @@
 // internal validator; hints, examples and pattern output that do not fit are
 // discarded in favour of schema-driven values.
 //
+// OpenAPI 3.1 "$ref with sibling keywords" is compiled from libopenapi's
+// semantic allOf view, so both the referenced schema and the siblings apply.
+//
+// Not generated specifically (values still pass the internal check where it
+// knows the keyword): if/then/else, contains, dependentRequired,
+// dependentSchemas and unevaluated*; keys matching patternProperties are
+// never invented. A required readOnly property is omitted from requests and
+// a required writeOnly property from responses, as OpenAPI prescribes.
+//
 // Realistic values come from name hints (firstName, HmPhone, ToothNum,
 // ProcCode, nhs_number, ...), the Options.Hints map and the
 // x-vendormock-faker schema extension; see Names for the generator names and
