@@ -184,3 +184,13 @@ func TestEveryNamedGeneratorProduces(t *testing.T) {
 		}
 	}
 }
+
+func TestOptionsValidate(t *testing.T) {
+	if err := (Options{Hints: map[string]string{"email": "email", "Patient.npi": "npi"}}).Validate(); err != nil {
+		t.Fatal(err)
+	}
+	err := (Options{Hints: map[string]string{"x": "nope"}}).Validate()
+	if err == nil || !strings.Contains(err.Error(), `x="nope"`) {
+		t.Fatalf("want unknown-generator error, got %v", err)
+	}
+}
