@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -176,6 +177,9 @@ func documentsDefault(op *specs.Operation) bool {
 // fromValidate maps a validate.Finding to a contract finding and its kind.
 func fromValidate(f validate.Finding) Finding {
 	out := Finding{Name: f.Name, Pointer: f.Pointer, Keyword: f.Keyword, Expected: f.Expected, Actual: f.Actual, Message: f.Message}
+	if out.Expected == "" {
+		out.Expected = expectedFrom(f.Keyword, f.Message)
+	}
 	switch {
 	case f.In == "status":
 		out.Kind = KindStatus
@@ -335,4 +339,30 @@ func invalidBody(op *specs.Operation, valid []byte) (any, string) {
 		return map[string]any{}, "an object instead of an array"
 	}
 	return nil, ""
+}
+
+var (
+	enumRE    = regexp.MustCompile(`must be one of (.+)$`)
+	formatRE  = regexp.MustCompile(`is not valid '?([A-Za-z0-9_-]+)'?$`)
+	patternRE = regexp.MustCompile(`does not match pattern (.+)$`)
+)
+
+// expectedFrom reads what the schema wanted out of a validator message, for keywords whose
+// message does not say "got X, want Y".
+func expectedFrom(keyword, msg string) string {
+	switch keyword {
+	case "enum":
+		if m := enumRE.FindStringSubmatch(msg); m != nil {
+			return "one of " + m[1]
+		}
+	case "format":
+		if m := formatRE.FindStringSubmatch(msg); m != nil {
+			return "format " + m[1]
+		}
+	case "pattern":
+		if m := patternRE.FindStringSubmatch(msg); m != nil {
+			return "pattern " + m[1]
+		}
+	}
+	return ""
 }

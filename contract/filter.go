@@ -28,10 +28,11 @@ func globs(patterns []string) []*regexp.Regexp {
 	return out
 }
 
-// glob compiles a pattern where * matches any run of characters (slashes too) and ? one.
+// glob compiles a case-sensitive pattern where * matches any run of characters (slashes too)
+// and ? one character.
 func glob(p string) *regexp.Regexp {
 	var b strings.Builder
-	b.WriteString("(?i)^")
+	b.WriteString("^")
 	for _, r := range p {
 		switch r {
 		case '*':
