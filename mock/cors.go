@@ -2,8 +2,7 @@ package mock
 
 import (
 	"net/http"
-
-	"github.com/gorilla/mux"
+	"strings"
 )
 
 // setCORS lets browser-based clients under test call the mock from any origin.
@@ -24,10 +23,9 @@ func isPreflight(r *http.Request) bool {
 
 // preflight answers a CORS preflight for any path and method the descriptions route.
 func (s *Server) preflight(w http.ResponseWriter, r *http.Request) {
-	probe := r.Clone(r.Context())
+	probe := withoutTrailingSlash(r).Clone(r.Context())
 	probe.Method = r.Header.Get("Access-Control-Request-Method")
-	var m mux.RouteMatch
-	if !s.router.Match(probe, &m) || m.MatchErr != nil {
+	if !s.routes(probe) {
 		s.notFound(w, r)
 		return
 	}
@@ -38,4 +36,23 @@ func (s *Server) preflight(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Set("Access-Control-Max-Age", "600")
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// routes reports whether the descriptions route the request's path (any method).
+func (s *Server) routes(r *http.Request) bool {
+	if strings.HasPrefix(r.URL.Path, AdminPrefix) {
+		return true
+	}
+	var root *vendorRuntime
+	for _, vr := range s.vendors {
+		m := vr.v.Mount
+		if m == "" {
+			root = vr
+			continue
+		}
+		if r.URL.Path == m || strings.HasPrefix(r.URL.Path, m+"/") {
+			return vr.dispatch.routes(r)
+		}
+	}
+	return root != nil && root.dispatch.routes(r)
 }

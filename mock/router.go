@@ -106,9 +106,56 @@ type shapeRoutes struct {
 	methods []string
 }
 
-// addVendorRoutes registers every operation of a vendor on its subrouter, most specific paths
-// first, and after each path's method routes a catch-all that answers 405 with Allow.
-func (s *Server) addVendorRoutes(r *mux.Router, vr *vendorRuntime) {
+// dispatcher routes one vendor's requests: a small gorilla/mux router per literal first path
+// segment (/patients, /appointments, ...) and one for templated first segments, so matching
+// costs the same on a 650-operation description as on a 5-operation one.
+type dispatcher struct {
+	mount    string
+	groups   map[string]*mux.Router
+	fallback *mux.Router
+}
+
+func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rest := strings.TrimPrefix(r.URL.Path[len(d.mount):], "/")
+	seg, _, _ := strings.Cut(rest, "/")
+	if g, ok := d.groups[seg]; ok {
+		g.ServeHTTP(w, r) // its NotFoundHandler is the fallback router
+		return
+	}
+	d.fallback.ServeHTTP(w, r)
+}
+
+// routes reports whether a route (an operation, or a known path with another method) matches.
+func (d *dispatcher) routes(r *http.Request) bool {
+	rest := strings.TrimPrefix(r.URL.Path[len(d.mount):], "/")
+	seg, _, _ := strings.Cut(rest, "/")
+	var m mux.RouteMatch
+	if g, ok := d.groups[seg]; ok && g.Match(r, &m) && m.MatchErr == nil {
+		return true
+	}
+	m = mux.RouteMatch{}
+	return d.fallback.Match(r, &m) && m.MatchErr == nil
+}
+
+// matchMount matches the mount itself and paths below it, but not /heydonto-auth for /heydonto.
+func matchMount(mount string) mux.MatcherFunc {
+	return func(r *http.Request, _ *mux.RouteMatch) bool {
+		p := r.URL.Path
+		return mount == "" || p == mount || strings.HasPrefix(p, mount+"/")
+	}
+}
+
+func firstSegment(path string) (string, bool) {
+	seg, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	return seg, !strings.Contains(seg, "{")
+}
+
+// vendorDispatcher registers every operation of a vendor, most specific paths first, and after
+// each path's method routes a catch-all that answers 405 with Allow.
+func (s *Server) vendorDispatcher(vr *vendorRuntime) *dispatcher {
+	newRouter := func() *mux.Router { return mux.NewRouter().SkipClean(true) }
+	d := &dispatcher{mount: vr.v.Mount, groups: map[string]*mux.Router{}, fallback: newRouter()}
+	d.fallback.NotFoundHandler = http.HandlerFunc(s.notFound)
 	byShape := map[string]*shapeRoutes{}
 	var shapes []*shapeRoutes
 	for _, o := range vr.ops {
@@ -124,6 +171,16 @@ func (s *Server) addVendorRoutes(r *mux.Router, vr *vendorRuntime) {
 	}
 	sort.SliceStable(shapes, func(i, j int) bool { return lessPath(shapes[i].first, shapes[j].first) })
 	for _, sr := range shapes {
+		r := d.fallback
+		if seg, literal := firstSegment(sr.first); literal {
+			g, ok := d.groups[seg]
+			if !ok {
+				g = newRouter()
+				g.NotFoundHandler = d.fallback
+				d.groups[seg] = g
+			}
+			r = g
+		}
 		hasGet, hasHead := false, false
 		for _, m := range sr.methods {
 			hasGet = hasGet || m == http.MethodGet
@@ -136,7 +193,7 @@ func (s *Server) addVendorRoutes(r *mux.Router, vr *vendorRuntime) {
 			if o.op.Method == http.MethodGet && !hasHead {
 				methods = append(methods, http.MethodHead)
 			}
-			r.Handle(tmpl, o).Methods(methods...)
+			r.Handle(vr.v.Mount+tmpl, o).Methods(methods...)
 		}
 		allow := append([]string(nil), sr.methods...)
 		if hasGet && !hasHead {
@@ -145,8 +202,9 @@ func (s *Server) addVendorRoutes(r *mux.Router, vr *vendorRuntime) {
 		allow = append(allow, http.MethodOptions)
 		sort.Strings(allow)
 		tmpl, _ := muxTemplate(sr.first)
-		r.Handle(tmpl, methodNotAllowed(strings.Join(allow, ", "), s))
+		r.Handle(vr.v.Mount+tmpl, methodNotAllowed(strings.Join(allow, ", "), s))
 	}
+	return d
 }
 
 func methodNotAllowed(allow string, s *Server) http.Handler {

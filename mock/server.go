@@ -57,6 +57,8 @@ type vendorRuntime struct {
 	gen *fake.Generator
 	ops []*opRuntime
 	log *slog.Logger
+	// dispatch routes the vendor's requests (see router.go).
+	dispatch *dispatcher
 }
 
 // NewServer compiles routes, validators and response plans for every operation once, so that a
@@ -83,21 +85,19 @@ func NewServer(opts Options) (*Server, error) {
 
 	// Vendors mounted under a name first, the root mount (if any) last, so /billing/x never falls
 	// into a root-mounted description.
-	var root *vendorRuntime
 	for _, v := range opts.Catalog.Vendors {
 		vr, err := s.compileVendor(v)
 		if err != nil {
 			return nil, err
 		}
 		s.vendors = append(s.vendors, vr)
+		d := s.vendorDispatcher(vr)
+		vr.dispatch = d
 		if v.Mount == "" {
-			root = vr
+			s.router.NotFoundHandler = d
 			continue
 		}
-		s.addVendorRoutes(s.router.PathPrefix(v.Mount).Subrouter(), vr)
-	}
-	if root != nil {
-		s.addVendorRoutes(s.router, root)
+		s.router.MatcherFunc(matchMount(v.Mount)).Handler(d)
 	}
 	return s, nil
 }

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	validator "github.com/pb33f/libopenapi-validator"
 	"github.com/pb33f/libopenapi-validator/config"
@@ -47,6 +48,8 @@ func New(v *specs.Vendor, opts Options) *Validator {
 		config.WithoutSecurityValidation(),
 		config.WithFormatAssertions(),
 		config.WithSchemaCache(schemaCache),
+		// Without a regex cache the library compiles a path regex on every request.
+		config.WithRegexCache(&sync.Map{}),
 		config.WithLogger(logger))
 	schemaCache.warming.Store(false)
 	return &Validator{
