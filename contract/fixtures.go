@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	yaml "github.com/pb33f/go-yaml"
@@ -120,14 +119,4 @@ func (fx Fixtures) Explicit(op *specs.Operation) bool {
 	_, a := fx[op.ID]
 	_, b := fx[op.Method+" "+op.Path]
 	return a || b
-}
-
-// keys lists fixture keys, sorted (for messages).
-func (fx Fixtures) keys() []string {
-	out := make([]string, 0, len(fx))
-	for k := range fx {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
