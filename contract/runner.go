@@ -230,8 +230,12 @@ func (r *runner) add(res *OperationResult) {
 	r.finished++
 	if r.opts.Progress != nil {
 		state := res.State
-		if len(res.Findings) > 0 {
+		switch {
+		case state == StateSkipped:
+		case len(res.Findings) > 0:
 			state = StateDrift
+		default:
+			state = "ok"
 		}
 		line := fmt.Sprintf("[%*d/%d] %-7s %s", len(itoa(r.total)), r.finished, r.total, state, res.Name())
 		if res.Status != 0 {
