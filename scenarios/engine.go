@@ -14,8 +14,9 @@ import (
 	"github.com/vendormock/vendormock/specs"
 )
 
-// HeaderScenario names scenarios for one request: "name[,name...]" of the request's vendor
-// ("vendor/name" is accepted too).
+// HeaderScenario names scenarios for one request: "name[,name...]" of the request's vendor.
+// "vendor/name" is accepted too, and names of other vendors are ignored, so one header can go to
+// every vendor a client calls.
 const HeaderScenario = "X-Vendormock-Scenario"
 
 // HeaderSession names the client session for rate limits and the request journal.
@@ -305,8 +306,10 @@ func (e *Engine) headerScenarios(req *Request) ([]string, error) {
 				continue
 			}
 			if vendor, n, ok := strings.Cut(name, "/"); ok {
+				// One header can serve a client talking to several vendors: names of other
+				// vendors are for their requests.
 				if vendor != req.Vendor {
-					return nil, fmt.Errorf("%s: scenario %q is not one of vendor %q: %w", HeaderScenario, name, req.Vendor, ErrUnknownScenario)
+					continue
 				}
 				name = n
 			}

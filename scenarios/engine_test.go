@@ -310,6 +310,9 @@ scenarios:
 	if _, err := e.Decide(petReq(t, "findPets", scenarios.HeaderScenario, "nope")); !errors.Is(err, scenarios.ErrUnknownScenario) {
 		t.Fatalf("unknown header scenario: %v", err)
 	}
+	if o := decide(t, e, petReq(t, "findPets", scenarios.HeaderScenario, "other/thing, petstore/header")); status(o) != 504 {
+		t.Fatalf("names of other vendors are skipped: %+v", o)
+	}
 	if err := e.Activate("petstore", "nope"); !errors.Is(err, scenarios.ErrUnknownScenario) {
 		t.Fatalf("unknown activation: %v", err)
 	}
