@@ -35,7 +35,7 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	)
 	fs := pflag.NewFlagSet("lint", pflag.ContinueOnError)
 	sf.register(fs)
-	scf.register(fs)
+	scf.registerDirs(fs)
 	if help, err := parseFlags(fs, args, stdout, lintUsage); help || err != nil {
 		return err
 	}

@@ -20,8 +20,14 @@ type scenarioFlags struct {
 	dirs   []string
 }
 
+// register adds --scenario and --scenarios (serve).
 func (f *scenarioFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.active, "scenario", nil, "scenario active for every request, as vendor/name; repeatable")
+	f.registerDirs(fs)
+}
+
+// registerDirs adds --scenarios only (lint checks files; nothing is active).
+func (f *scenarioFlags) registerDirs(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.dirs, "scenarios", nil, "directory of scenario files (<vendor>/*.yaml) added to the bundled ones; repeatable")
 }
 
