@@ -30,6 +30,7 @@ type OperationInfo struct {
 func (s *Server) addAdminRoutes(r *mux.Router) {
 	r.HandleFunc("/health", s.adminHealth).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/specs", s.adminSpecs).Methods(http.MethodGet, http.MethodHead)
+	s.addStateAdminRoutes(r)
 	s.addScenarioRoutes(r)
 	r.PathPrefix("/").HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.problem(w, r, http.StatusNotFound, "no such admin endpoint",

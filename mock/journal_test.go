@@ -34,7 +34,7 @@ func TestJournal(t *testing.T) {
 	cat, set := scenarioCatalog(t)
 	srv, _ := scenarioServer(t, cat, set, newFakeClock())
 	hero := map[string]string{"x-api-key": "secret", "x-practice-group-id": "12", "X-Vendormock-Session": "s1"}
-	call(t, srv, "GET", "/herohealth/v1/patients/42", "", hero)
+	call(t, srv, "GET", "/herohealth/v1/patients/4", "", hero)
 	call(t, srv, "POST", "/heydonto/brands", `{"name":"Acme"}`, map[string]string{"Authorization": "Bearer t0ken",
 		"Content-Type": "application/json", scenarios.HeaderScenario: "server-error", "Cookie": "a=b"})
 	call(t, srv, "GET", "/nowhere", "", nil)

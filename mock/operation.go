@@ -19,6 +19,10 @@ type opRuntime struct {
 	vr       *vendorRuntime
 	op       *specs.Operation
 	varNames []string // OpenAPI names of the mux variables p0, p1, ...
+	// res and role place the operation in an inferred resource (nil: generated answers).
+	res    *resource
+	role   string
+	paging *paging
 	success  int
 	security []alternative
 	// responses holds a lazily compiled plan per documented code ("200", "4XX", "DEFAULT").
@@ -102,6 +106,10 @@ func (o *opRuntime) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			o.invalid(w, req, findings)
 			return
 		}
+	}
+	if o.res != nil && req.prefer.code == 0 && !req.prefer.dynamic && req.prefer.example == "" {
+		o.stateful(w, req)
+		return
 	}
 	o.respond(w, req)
 }

@@ -2,6 +2,7 @@ package mock_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -56,15 +57,18 @@ func TestSelfCheck(t *testing.T) {
 	gen := fake.New(fake.Options{Seed: 99, Now: fixedNow})
 	builder := reqgen.New(gen)
 	total, passed := 0, 0
+	sample := sampleIDs(t, srv)
 	for _, v := range cat.Vendors {
 		val := validate.New(v, validate.Options{})
 		for _, op := range v.Operations {
 			total++
 			t.Run(v.Name+"/"+op.ID, func(t *testing.T) {
-				r, err := builder.Build(op, reqgen.Credentials{}, nil)
+				r, err := builder.Build(op, reqgen.Credentials{}, seededIDs(op, sample[itemKey(v.Name, op.Path)]))
 				if err != nil {
 					t.Fatal(err)
 				}
+				// Each operation in its own session: a DELETE must not disturb another check.
+				r.Header.Set(mock.SessionHeader, "selfcheck/"+op.ID)
 				target := r.URL(v.Mount)
 				req := httptest.NewRequest(r.Method, target, bytes.NewReader(r.Body))
 				req.Header = r.Header.Clone()
@@ -90,6 +94,33 @@ func TestSelfCheck(t *testing.T) {
 	}
 }
 
+// seededIDs addresses the first seeded record: every collection starts with ids 1..n, so path
+// parameters that take an integer or a plain string get "1".
+func seededIDs(op *specs.Operation, sample string) map[string]string {
+	out := map[string]string{}
+	if sample != "" { // an item path of a resource: address its first record
+		p := strings.TrimSuffix(op.Path, "/")
+		out["path."+strings.Trim(p[strings.LastIndex(p, "/")+1:], "{}")] = sample
+	}
+	for _, p := range op.Params {
+		if p.In != "path" || p.Schema == nil {
+			continue
+		}
+		s := p.Schema.Schema()
+		if s == nil || s.Format != "" && s.Format != "int32" && s.Format != "int64" || len(s.Enum) > 0 {
+			continue
+		}
+		for _, t := range s.Type {
+			if t == "integer" || t == "string" && (s.Pattern == "" || s.Pattern == `^\d+$`) {
+				if _, set := out["path."+p.Name]; !set {
+					out["path."+p.Name] = "1"
+				}
+			}
+		}
+	}
+	return out
+}
+
 // TestHEADHasNoBody checks HEAD on a GET operation of every vendor.
 func TestHEADHasNoBody(t *testing.T) {
 	srv := newServer(t, 1, engineSource())
@@ -99,4 +130,37 @@ func TestHEADHasNoBody(t *testing.T) {
 	if rec.Code != 200 || rec.Body.Len() != 0 || rec.Header().Get("Content-Length") == "" {
 		t.Fatalf("HEAD: %d body %q headers %v", rec.Code, rec.Body, rec.Header())
 	}
+}
+
+// sampleIDs maps "vendor itemPath" to the first id of the resource, from /__admin/resources.
+func sampleIDs(t *testing.T, srv http.Handler) map[string]string {
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest("GET", "/__admin/resources", nil))
+	var out struct {
+		Resources []struct {
+			Vendor, Name string
+			SampleIDs    []string
+			Operations   map[string]string
+		}
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]string{}
+	for _, r := range out.Resources {
+		if len(r.SampleIDs) > 0 {
+			m[r.Vendor+" "+r.Name] = r.SampleIDs[0]
+		}
+	}
+	return m
+}
+
+// itemKey names the collection of an item path: "vendor /invoices" for /invoices/{invoiceId}.
+func itemKey(vendor, path string) string {
+	p := strings.TrimSuffix(path, "/")
+	i := strings.LastIndex(p, "/{")
+	if i < 0 || !strings.HasSuffix(p, "}") {
+		return ""
+	}
+	return vendor + " " + p[:i]
 }

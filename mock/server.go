@@ -12,6 +12,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/vendormock/vendormock/mock/fake"
+	"github.com/vendormock/vendormock/mock/state"
 	"github.com/vendormock/vendormock/scenarios"
 	"github.com/vendormock/vendormock/specs"
 	"github.com/vendormock/vendormock/specs/validate"
@@ -35,6 +36,11 @@ type Options struct {
 	MaxBodyBytes int64
 	// LogRequests writes one log line per request at info level.
 	LogRequests bool
+	// SeedRecords is how many records each inferred collection holds at start (default
+	// DefaultSeedRecords; negative means none).
+	SeedRecords int
+	// MaxRecordsPerSession caps stored records per session (507 past it; 0: the store's default).
+	MaxRecordsPerSession int
 	// Scenarios decides scripted answers (errors, delays, faults); nil serves without scenarios.
 	Scenarios *scenarios.Engine
 	// JournalSize is how many recent requests GET /__admin/requests keeps (default
@@ -49,6 +55,7 @@ type Server struct {
 	router  *mux.Router
 	vendors []*vendorRuntime
 	journal *journal
+	store   *state.Store
 }
 
 type vendorRuntime struct {
@@ -57,6 +64,8 @@ type vendorRuntime struct {
 	gen *fake.Generator
 	ops []*opRuntime
 	log *slog.Logger
+	// resources are the collections and singletons inferred from the description.
+	resources []*resource
 	// dispatch routes the vendor's requests (see router.go).
 	dispatch *dispatcher
 }
@@ -99,6 +108,9 @@ func NewServer(opts Options) (*Server, error) {
 		}
 		s.router.MatcherFunc(matchMount(v.Mount)).Handler(d)
 	}
+	if err := s.initState(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -123,12 +135,24 @@ func (s *Server) compileVendor(v *specs.Vendor) (*vendorRuntime, error) {
 		gen: fake.New(fake.Options{Seed: s.opts.Seed, Now: s.opts.Now, Locale: locale, Hints: hints}),
 		log: s.log.With("vendor", v.Name),
 	}
+	byOp := map[*specs.Operation]*opRuntime{}
 	for _, op := range v.Operations {
 		o, err := s.compileOperation(vr, op)
 		if err != nil {
 			return nil, err
 		}
 		vr.ops = append(vr.ops, o)
+		byOp[op] = o
+	}
+	vr.resources = inferResources(v)
+	for _, r := range vr.resources {
+		for role, op := range r.ops {
+			o := byOp[op]
+			o.res, o.role = r, role
+			if role == roleList {
+				o.paging = inferPaging(op)
+			}
+		}
 	}
 	return vr, nil
 }
@@ -177,3 +201,32 @@ func withoutTrailingSlash(r *http.Request) *http.Request {
 	r2.URL = &u
 	return r2
 }
+
+// initState declares every inferred collection and seeds the start state.
+func (s *Server) initState() error {
+	var colls []state.Collection
+	for _, vr := range s.vendors {
+		for _, r := range vr.resources {
+			colls = append(colls, state.Collection{Name: r.coll, IDField: r.idField, IDKind: r.idKind, Singleton: r.singleton})
+		}
+	}
+	st, err := state.New(state.Options{Seed: s.opts.Seed, Now: s.opts.Now, MaxRecordsPerSession: s.opts.MaxRecordsPerSession, Logger: s.log}, colls)
+	if err != nil {
+		return fmt.Errorf("mock: state: %w", err)
+	}
+	n := s.opts.SeedRecords
+	if n == 0 {
+		n = DefaultSeedRecords
+	}
+	if n < 0 {
+		n = 0
+	}
+	if err := st.SetBase(seedRecords(s.vendors, n)); err != nil {
+		return fmt.Errorf("mock: seed state: %w", err)
+	}
+	s.store = st
+	return nil
+}
+
+// Store is the server's record store (for persistence set-up by the caller).
+func (s *Server) Store() *state.Store { return s.store }

@@ -18,7 +18,7 @@ func TestRouting(t *testing.T) {
 		bodyHas              string
 	}{
 		{"literal wins over template", "GET", "/eng/users/current", bearer, 200, "", `"email"`},
-		{"template", "GET", "/eng/users/5", bearer, 200, "", `"alice@example.com"`},
+		{"template", "GET", "/eng/users/5", bearer, 200, "", `"id":5`},
 		{"trailing slash tolerated", "GET", "/eng/users/current/", bearer, 200, "", `"email"`},
 		{"spec trailing slash optional", "GET", "/eng/journal", map[string]string{"Cookie": "sessionid=abc"}, 200, "", ""},
 		{"spec trailing slash as written", "GET", "/eng/journal/", map[string]string{"Cookie": "sessionid=abc"}, 200, "", ""},
@@ -185,7 +185,8 @@ func TestPrefer(t *testing.T) {
 		status       int
 		want, not    string
 	}{
-		{"default is first example", "", 200, `"Alice"`, ""},
+		{"stored record by default", "", 200, `"id":5`, "Alice"},
+		{"first example", "example=alice", 200, `"Alice"`, ""},
 		{"named example", "example=bob", 200, `"Bob"`, "Alice"},
 		{"documented error code", "code=404", 404, `"User not found"`, ""},
 		{"code and example", "code=200, example=bob", 200, `"Bob"`, ""},

@@ -102,3 +102,33 @@ func valueAt(doc any, pointer string) (string, bool) {
 	}
 	return s, true
 }
+
+// pointerFromFieldPath turns the library's JSONPath-like field path ($.items[0].id, $['a b'])
+// into a JSON pointer, for failures that come without an instance path.
+func pointerFromFieldPath(fp string) string {
+	fp = strings.TrimPrefix(strings.TrimPrefix(fp, "$"), ".")
+	if fp == "" {
+		return ""
+	}
+	var parts []string
+	for _, seg := range strings.Split(fp, ".") {
+		for seg != "" {
+			i := strings.IndexByte(seg, '[')
+			if i < 0 {
+				parts = append(parts, seg)
+				break
+			}
+			if i > 0 {
+				parts = append(parts, seg[:i])
+			}
+			j := strings.IndexByte(seg[i:], ']')
+			if j < 0 {
+				parts = append(parts, seg[i:])
+				break
+			}
+			parts = append(parts, strings.Trim(seg[i+1:i+j], `'"`))
+			seg = seg[i+j+1:]
+		}
+	}
+	return pointerFrom(parts)
+}

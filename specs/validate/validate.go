@@ -149,7 +149,13 @@ func (v *Validator) Value(s *base.Schema, value any) []Finding {
 	if ok {
 		return nil
 	}
-	return convert(errs, value, false)
+	out := convert(errs, value, false)
+	for i := range out {
+		if out[i].In == "response" {
+			out[i].In = "body" // a value check is about the document itself
+		}
+	}
+	return out
 }
 
 // convert maps the library's errors to findings, one per schema failure.
@@ -171,7 +177,11 @@ func convert(errs []*liberrors.ValidationError, doc any, request bool) []Finding
 			continue
 		}
 		for _, sf := range e.SchemaValidationErrors {
-			f := Finding{In: in, Name: e.ParameterName, Pointer: pointerFrom(sf.InstancePath), Message: sf.Reason}
+			ptr := pointerFrom(sf.InstancePath)
+			if ptr == "" {
+				ptr = pointerFromFieldPath(sf.FieldPath)
+			}
+			f := Finding{In: in, Name: e.ParameterName, Pointer: ptr, Message: sf.Reason}
 			f.Expected, f.Actual = splitGotWant(sf.Reason)
 			if sf.KeywordLocation != "" {
 				parts := strings.Split(sf.KeywordLocation, "/")
@@ -186,7 +196,7 @@ func convert(errs []*liberrors.ValidationError, doc any, request bool) []Finding
 					f.Actual = s
 				}
 			}
-			if in != "body" {
+			if in != "body" && in != "response" {
 				// A parameter's schema failure points into the parameter value, not a body.
 				f.Pointer = ""
 				if f.Actual == "" {
