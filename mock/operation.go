@@ -20,9 +20,9 @@ type opRuntime struct {
 	op       *specs.Operation
 	varNames []string // OpenAPI names of the mux variables p0, p1, ...
 	// res and role place the operation in an inferred resource (nil: generated answers).
-	res    *resource
-	role   string
-	paging *paging
+	res      *resource
+	role     string
+	paging   *paging
 	success  int
 	security []alternative
 	// responses holds a lazily compiled plan per documented code ("200", "4XX", "DEFAULT").

@@ -16,11 +16,11 @@ import (
 // {count, next, previous, results}, cursors.
 type paging struct {
 	page, size, offset, limit, cursor string // query parameter names ("" when absent)
-	pageBase                              int
-	defaultSize, maxSize                  int
-	envelope                              string // property holding the items; "" for a bare array
-	listSchema                            *base.Schema
-	style                                 string
+	pageBase                          int
+	defaultSize, maxSize              int
+	envelope                          string // property holding the items; "" for a bare array
+	listSchema                        *base.Schema
+	style                             string
 }
 
 func inferPaging(op *specs.Operation) *paging {
