@@ -87,11 +87,14 @@ func inferResources(v *specs.Vendor) []*resource {
 		if !ok {
 			continue
 		}
-		hasRead := false
+		hasItemOp := false
 		for _, op := range byPath[item] {
-			hasRead = hasRead || op.Method == "GET" || op.Method == "DELETE"
+			switch op.Method {
+			case "GET", "PUT", "PATCH", "DELETE":
+				hasItemOp = true
+			}
 		}
-		if !hasRead {
+		if !hasItemOp {
 			continue
 		}
 		r := get(parent)
