@@ -126,7 +126,12 @@ func (r *runner) checkAnswer(op *specs.Operation, check string, req *reqgen.Requ
 		return nil
 	}
 	var out []Finding
-	for _, f := range r.val.Response(vreq, op, ans.Status, ans.Header, body) {
+	// libopenapi renders schemas lazily and not safely for concurrent use (the race detector
+	// sees it), so answers are validated one at a time; the network dominates anyway.
+	r.valMu.Lock()
+	vfs := r.val.Response(vreq, op, ans.Status, ans.Header, body)
+	r.valMu.Unlock()
+	for _, f := range vfs {
 		cf := fromValidate(f)
 		if name, ok := documentedHeader(op, ans.Status, f.Name); ok && f.Pointer == "" {
 			// Header problems come back as response findings named after the header; the

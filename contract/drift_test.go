@@ -141,7 +141,7 @@ func TestCleanSandbox(t *testing.T) {
 			ts := httptest.NewServer(sb)
 			defer ts.Close()
 			opts := driftOptions(t, v, ts)
-			opts.Mode, opts.Strict = mode, true
+			opts.Mode, opts.Strict, opts.Concurrency = mode, true, 4
 			rep := run(t, opts, nil)
 			if fs := rep.Findings(); len(fs) > 0 {
 				t.Fatalf("findings against a clean sandbox:\n%s", findingLines(fs))

@@ -20,6 +20,7 @@ type runner struct {
 	opts        Options
 	v           *specs.Vendor
 	val         *validate.Validator
+	valMu       sync.Mutex
 	build       *reqgen.Builder
 	send        *sender
 	auth        *auth
