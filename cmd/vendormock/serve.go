@@ -44,6 +44,9 @@ type serveConfig struct {
 	maxBodyBytes int64
 	journalSize  int
 	scenarioFlags
+	stateFile   string
+	seedRecords int
+	maxRecords  int
 }
 
 func (c *serveConfig) register(fs *pflag.FlagSet) {
@@ -57,6 +60,9 @@ func (c *serveConfig) register(fs *pflag.FlagSet) {
 	fs.Int64Var(&c.maxBodyBytes, "max-body-bytes", mock.DefaultMaxBodyBytes, "largest accepted request body (413 above it)")
 	c.scenarioFlags.register(fs)
 	fs.IntVar(&c.journalSize, "journal-size", mock.DefaultJournalSize, "how many recent requests GET /__admin/requests keeps")
+	fs.StringVar(&c.stateFile, "state-file", "", "load state from this file at start and save it (atomically, at most once a second) after changes and on shutdown")
+	fs.IntVar(&c.seedRecords, "seed-records", mock.DefaultSeedRecords, "records each collection holds at start")
+	fs.IntVar(&c.maxRecords, "max-records", 100000, "records one session may store (507 past it)")
 }
 
 // Validate checks flag values that pflag's types cannot.
@@ -72,6 +78,12 @@ func (c *serveConfig) Validate() error {
 	}
 	if c.journalSize <= 0 {
 		return usageError("--journal-size must be positive")
+	}
+	if c.seedRecords < 0 || c.seedRecords > 10000 {
+		return usageError("--seed-records %d: want 0..10000", c.seedRecords)
+	}
+	if c.maxRecords <= 0 {
+		return usageError("--max-records must be positive")
 	}
 	if err := c.scenarioFlags.Validate(); err != nil {
 		return err
@@ -110,9 +122,26 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Catalog: cat, Logger: logger, Seed: cfg.seed, Now: time.Now,
 		MaxBodyBytes: cfg.maxBodyBytes, LogRequests: cfg.logRequests,
 		Scenarios: engine, JournalSize: cfg.journalSize,
+		SeedRecords: seedRecordsOption(cfg.seedRecords), MaxRecordsPerSession: cfg.maxRecords,
 	})
 	if err != nil {
 		return err
+	}
+	if cfg.stateFile != "" {
+		if err := srv.Store().LoadFile(cfg.stateFile); err != nil {
+			return fmt.Errorf("--state-file: %w", err)
+		}
+		saveCtx, stopSaving := context.WithCancel(context.Background())
+		saved := make(chan error, 1)
+		go func() { saved <- srv.Store().Autosave(saveCtx, cfg.stateFile, time.Second) }()
+		defer func() {
+			// After the server has drained: the final save.
+			stopSaving()
+			if err := <-saved; err != nil {
+				logger.Error("state not saved", "file", cfg.stateFile, "error", err)
+			}
+		}()
+		logger.Info("state file", "file", cfg.stateFile)
 	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.host, strconv.Itoa(cfg.port)))
 	if err != nil {
@@ -157,4 +186,12 @@ func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, logger
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// seedRecordsOption maps the flag (0 means empty collections) onto mock.Options (0 means default).
+func seedRecordsOption(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }
