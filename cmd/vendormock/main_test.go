@@ -266,3 +266,29 @@ func TestDependencyDirection(t *testing.T) {
 		}
 	}
 }
+
+// TestREADMEScenarioExampleLints keeps the README's scenario example a working file.
+func TestREADMEScenarioExampleLints(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const marker = "# my-scenarios/opendental/checkout.yaml\n"
+	i := bytes.Index(readme, []byte(marker))
+	if i < 0 {
+		t.Fatal("README has no scenario example")
+	}
+	block := readme[i+len(marker):]
+	block = block[:bytes.Index(block, []byte("```"))]
+	dir := filepath.Join(t.TempDir(), "opendental")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "checkout.yaml"), block, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"lint", "--scenarios", filepath.Dir(dir)}, &stdout, &stderr); err != nil {
+		t.Fatalf("lint of the README example: %v\n%s%s", err, stdout.String(), stderr.String())
+	}
+}
