@@ -20,10 +20,12 @@ type opRuntime struct {
 	op       *specs.Operation
 	varNames []string // OpenAPI names of the mux variables p0, p1, ...
 	// res and role place the operation in an inferred resource (nil: generated answers).
-	res      *resource
-	role     string
-	paging   *paging
-	success  int
+	res     *resource
+	role    string
+	paging  *paging
+	success int
+	// auth is the operation's part in an auth flow (login, logout, current user; see auth.go).
+	auth     authKind
 	security []alternative
 	// responses holds a lazily compiled plan per documented code ("200", "4XX", "DEFAULT").
 	responses map[string]*lazyPlan
@@ -39,6 +41,7 @@ func (s *Server) compileOperation(vr *vendorRuntime, op *specs.Operation) (*opRu
 		return nil, err
 	}
 	o.security = sec
+	o.auth = o.classifyAuth()
 	o.bodyInvalid, o.paramInvalid = http.StatusBadRequest, http.StatusBadRequest
 	switch {
 	case op.Documents(422) && !op.Documents(400):
@@ -100,12 +103,18 @@ func (o *opRuntime) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		o.unauthorized(w, req)
 		return
 	}
+	if !o.authCheck(w, req) {
+		return
+	}
 	// An explicit Prefer: code=... asks for that answer whatever the request: skip validation.
 	if req.prefer.code == 0 {
 		if findings := o.validateRequest(req); len(findings) > 0 {
 			o.invalid(w, req, findings)
 			return
 		}
+	}
+	if o.auth != authNone && o.authAnswer(w, req) {
+		return
 	}
 	if o.res != nil && req.prefer.code == 0 && !req.prefer.dynamic && req.prefer.example == "" {
 		o.stateful(w, req)

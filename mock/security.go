@@ -14,6 +14,10 @@ type credential struct {
 	scheme    string // scheme name in the description
 	challenge string // WWW-Authenticate value for http schemes ("Bearer", "Basic")
 	present   func(*http.Request) bool
+	// value is the presented secret for --auth strict (nil: not checked, e.g. basic, mutual TLS);
+	// apiKey marks apiKey schemes (checked against Options.APIKeys).
+	value  func(*http.Request) string
+	apiKey bool
 }
 
 // alternative is one security requirement object: all of its schemes must be satisfied.
@@ -63,22 +67,34 @@ func compileScheme(v *specs.Vendor, name string) (credential, error) {
 			}
 			c.challenge = word
 			c.present = authPrefix(scheme)
+			if scheme == "bearer" {
+				c.value = bearerToken
+			}
 		}
 	case "apikey":
 		keyName := ss.Name
 		switch strings.ToLower(ss.In) {
 		case "header":
-			c.present = func(r *http.Request) bool { return strings.TrimSpace(r.Header.Get(keyName)) != "" }
+			c.value = func(r *http.Request) string { return strings.TrimSpace(r.Header.Get(keyName)) }
 		case "query":
-			c.present = func(r *http.Request) bool { return r.URL.Query().Get(keyName) != "" }
+			c.value = func(r *http.Request) string { return r.URL.Query().Get(keyName) }
 		case "cookie":
-			c.present = func(r *http.Request) bool { ck, err := r.Cookie(keyName); return err == nil && ck.Value != "" }
+			c.value = func(r *http.Request) string {
+				if ck, err := r.Cookie(keyName); err == nil {
+					return ck.Value
+				}
+				return ""
+			}
 		default:
 			return credential{}, fmt.Errorf("security scheme %q: apiKey location %q is not header, query or cookie", name, ss.In)
 		}
+		c.apiKey = true
+		value := c.value
+		c.present = func(r *http.Request) bool { return value(r) != "" }
 	case "oauth2", "openidconnect":
 		c.challenge = "Bearer"
 		c.present = authPrefix("bearer")
+		c.value = bearerToken
 	case "mutualtls":
 		c.present = func(*http.Request) bool { return true } // TLS client certificates are out of scope for a mock
 	default:
@@ -125,6 +141,12 @@ func (o *opRuntime) authorized(r *http.Request) bool {
 
 // unauthorized answers 401 with the documented body and a challenge naming the expected schemes.
 func (o *opRuntime) unauthorized(w http.ResponseWriter, req *request) {
+	o.refuse(w, req, "")
+}
+
+// refuse answers 401 like unauthorized, with detail (when not empty) saying why the presented
+// credentials were refused.
+func (o *opRuntime) refuse(w http.ResponseWriter, req *request, detail string) {
 	var names []string
 	for _, alt := range o.security {
 		var parts []string
@@ -142,6 +164,8 @@ func (o *opRuntime) unauthorized(w http.ResponseWriter, req *request) {
 	if !o.op.Documents(http.StatusUnauthorized) && o.op.Documents(http.StatusForbidden) {
 		status = http.StatusForbidden
 	}
-	o.errorResponse(w, req, status, "credentials required",
-		"this operation requires credentials: "+strings.Join(names, " or "), nil)
+	if detail == "" {
+		detail = "this operation requires credentials: " + strings.Join(names, " or ")
+	}
+	o.errorResponse(w, req, status, "credentials required", detail, nil)
 }

@@ -46,6 +46,11 @@ type Options struct {
 	// JournalSize is how many recent requests GET /__admin/requests keeps (default
 	// DefaultJournalSize).
 	JournalSize int
+	// AuthStrict accepts only tokens issued by the mock's login operations (live, not revoked)
+	// and the API keys in APIKeys; the default accepts any well-formed credential.
+	AuthStrict bool
+	// APIKeys are the keys (and static bearer tokens) accepted in strict mode.
+	APIKeys []string
 }
 
 // Server serves every operation of every vendor in the catalog. It is an http.Handler.
@@ -56,6 +61,7 @@ type Server struct {
 	vendors []*vendorRuntime
 	journal *journal
 	store   *state.Store
+	tokens  *tokenRegistry
 }
 
 type vendorRuntime struct {
@@ -86,6 +92,7 @@ func NewServer(opts Options) (*Server, error) {
 		opts.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	s := &Server{opts: opts, log: opts.Logger}
+	s.tokens = newTokenRegistry(opts.Seed, opts.Now)
 	s.journal = newJournal(opts.JournalSize, s.redactedHeaders())
 	s.router = mux.NewRouter().SkipClean(true)
 	s.router.NotFoundHandler = http.HandlerFunc(s.notFound)
