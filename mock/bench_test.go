@@ -79,3 +79,23 @@ func BenchmarkGenerateBody(b *testing.B) {
 	}
 	var _ *base.Schema = s
 }
+
+// BenchmarkServeCreatePatient creates Open Dental patients in one session: validation, the
+// store write and the answer (the POST target of scripts/bench.sh).
+func BenchmarkServeCreatePatient(b *testing.B) {
+	srv := newServer(b, 1, specs.Bundled()...)
+	benchRequest(b, srv, "POST", "/opendental/patients", `{"LName":"Bench","FName":"Ann","Birthdate":"1980-01-31","Email":"ann@example.com"}`,
+		with(odAuth, "Content-Type", "application/json", "X-Vendormock-Session", "bench"))
+}
+
+// BenchmarkServeStoredPatient reads a stored Open Dental patient (the GET target of scripts/bench.sh).
+func BenchmarkServeStoredPatient(b *testing.B) {
+	srv := newServer(b, 1, specs.Bundled()...)
+	benchRequest(b, srv, "GET", "/opendental/patients/1", "", odAuth)
+}
+
+// BenchmarkServeStoredPatientList reads a first page of 20 stored Open Dental patients.
+func BenchmarkServeStoredPatientList(b *testing.B) {
+	srv := newServer(b, 1, specs.Bundled()...)
+	benchRequest(b, srv, "GET", "/opendental/patients?Limit=20", "", odAuth)
+}
