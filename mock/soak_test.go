@@ -3,6 +3,7 @@ package mock_test
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -187,4 +188,44 @@ func jsonField(body, name string) string {
 		return ""
 	}
 	return strings.Trim(strings.TrimSpace(rest[:end]), `"`)
+}
+
+// TestSessionRecordCap: past MaxRecordsPerSession a create answers 507 with a problem that says
+// how to clear it, other sessions keep working, and a reset of the session makes room again.
+func TestSessionRecordCap(t *testing.T) {
+	srv, err := mock.NewServer(mock.Options{Catalog: loadCatalog(t, engineSource()), Logger: slog.New(slog.DiscardHandler),
+		Seed: 1, Now: fixedNow, MaxRecordsPerSession: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	create := func(session string, i int) *httptest.ResponseRecorder {
+		return call(t, srv, "POST", "/eng/users", fmt.Sprintf(`{"email":"cap%d@example.com","firstName":"Cap","role":"USER","password":"secret123"}`, i),
+			with(bearer, "Content-Type", "application/json", mock.SessionHeader, session))
+	}
+	var full *httptest.ResponseRecorder
+	for i := 0; i < 100 && full == nil; i++ {
+		if rec := create("cap", i); rec.Code == http.StatusInsufficientStorage {
+			full = rec
+		} else if rec.Code != http.StatusCreated {
+			t.Fatalf("create %d: %d %s", i, rec.Code, rec.Body)
+		}
+	}
+	if full == nil {
+		t.Fatal("100 creates past a cap of 40 never answered 507")
+	}
+	if body := full.Body.String(); !strings.Contains(body, "session is full") || !strings.Contains(body, "/__admin/reset") {
+		t.Fatalf("507 body does not explain itself: %s", body)
+	}
+	if rec := create("other", 0); rec.Code != http.StatusCreated {
+		t.Fatalf("another session is affected: %d %s", rec.Code, rec.Body)
+	}
+	if rec := call(t, srv, "GET", "/eng/users/1", "", with(bearer, mock.SessionHeader, "cap")); rec.Code != http.StatusOK {
+		t.Fatalf("reads of a full session: %d", rec.Code)
+	}
+	if rec := call(t, srv, "POST", "/__admin/reset?session=cap", "", nil); rec.Code != http.StatusNoContent {
+		t.Fatalf("reset: %d", rec.Code)
+	}
+	if rec := create("cap", 1000); rec.Code != http.StatusCreated {
+		t.Fatalf("after reset: %d %s", rec.Code, rec.Body)
+	}
 }
