@@ -11,6 +11,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/vendormock/vendormock/fixtures"
 	"github.com/vendormock/vendormock/mock/fake"
 	"github.com/vendormock/vendormock/mock/state"
 	"github.com/vendormock/vendormock/scenarios"
@@ -41,6 +42,8 @@ type Options struct {
 	SeedRecords int
 	// MaxRecordsPerSession caps stored records per session (507 past it; 0: the store's default).
 	MaxRecordsPerSession int
+	// Fixtures add to or replace generated start records (bundled and users' fixture files).
+	Fixtures []fixtures.File
 	// Scenarios decides scripted answers (errors, delays, faults); nil serves without scenarios.
 	Scenarios *scenarios.Engine
 	// JournalSize is how many recent requests GET /__admin/requests keeps (default
@@ -228,7 +231,11 @@ func (s *Server) initState() error {
 	if n < 0 {
 		n = 0
 	}
-	if err := st.SetBase(seedRecords(s.vendors, n)); err != nil {
+	base := seedRecords(s.vendors, n)
+	if err := s.applyFixtures(base); err != nil {
+		return err
+	}
+	if err := st.SetBase(base); err != nil {
 		return fmt.Errorf("mock: seed state: %w", err)
 	}
 	s.store = st

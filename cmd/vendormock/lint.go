@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/vendormock/vendormock/fixtures"
 	"github.com/vendormock/vendormock/mock"
 	"github.com/vendormock/vendormock/specs"
 )
@@ -43,7 +44,17 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	fixtureFiles, err := sf.fixtureFiles()
+	if err != nil {
+		return &exitError{code: 1, err: fmt.Errorf("lint: %w", err)}
+	}
 	problems, loaded := 0, 0
+	for _, f := range fixtureFiles {
+		if !f.Optional && !hasSource(sources, f.Vendor) {
+			fmt.Fprintf(stdout, "fixtures %s: no vendor %q is loaded\n", f.Path, f.Vendor)
+			problems++
+		}
+	}
 	for _, src := range sources {
 		// Each description on its own, so one broken file does not hide the others' problems.
 		cat, err := specs.Load(ctx, []specs.Source{src}, specs.Options{})
@@ -52,7 +63,8 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			problems++
 			continue
 		}
-		srv, err := mock.NewServer(mock.Options{Catalog: cat, Now: time.Now})
+		// Fixtures are checked with the vendor they seed (bundled ones only when it is served).
+		srv, err := mock.NewServer(mock.Options{Catalog: cat, Now: time.Now, Fixtures: optionalFixtures(fixtureFiles)})
 		if err != nil {
 			fmt.Fprintln(stdout, err)
 			problems++
@@ -85,4 +97,23 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return &exitError{code: 1, err: fmt.Errorf("lint: %d problems", problems)}
 	}
 	return nil
+}
+
+// optionalFixtures marks fixture files optional, for checking one description at a time.
+func optionalFixtures(files []fixtures.File) []fixtures.File {
+	out := make([]fixtures.File, len(files))
+	for i, f := range files {
+		f.Optional = true
+		out[i] = f
+	}
+	return out
+}
+
+func hasSource(sources []specs.Source, name string) bool {
+	for _, s := range sources {
+		if s.Name == name {
+			return true
+		}
+	}
+	return false
 }

@@ -47,6 +47,7 @@ type serveConfig struct {
 	stateFile   string
 	seedRecords int
 	maxRecords  int
+	auth        string
 }
 
 func (c *serveConfig) register(fs *pflag.FlagSet) {
@@ -63,6 +64,7 @@ func (c *serveConfig) register(fs *pflag.FlagSet) {
 	fs.StringVar(&c.stateFile, "state-file", "", "load state from this file at start and save it (atomically, at most once a second) after changes and on shutdown")
 	fs.IntVar(&c.seedRecords, "seed-records", mock.DefaultSeedRecords, "records each collection holds at start")
 	fs.IntVar(&c.maxRecords, "max-records", 100000, "records one session may store (507 past it)")
+	fs.StringVar(&c.auth, "auth", "permissive", "credential checks: permissive (any well-formed credential) or strict (only tokens issued by login operations)")
 }
 
 // Validate checks flag values that pflag's types cannot.
@@ -84,6 +86,9 @@ func (c *serveConfig) Validate() error {
 	}
 	if c.maxRecords <= 0 {
 		return usageError("--max-records must be positive")
+	}
+	if c.auth != "permissive" && c.auth != "strict" {
+		return usageError("--auth %q: want permissive or strict", c.auth)
 	}
 	if err := c.scenarioFlags.Validate(); err != nil {
 		return err
@@ -118,11 +123,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	fixtureFiles, err := cfg.fixtureFiles()
+	if err != nil {
+		return err
+	}
 	srv, err := mock.NewServer(mock.Options{
+		Fixtures: fixtureFiles,
 		Catalog: cat, Logger: logger, Seed: cfg.seed, Now: time.Now,
 		MaxBodyBytes: cfg.maxBodyBytes, LogRequests: cfg.logRequests,
 		Scenarios: engine, JournalSize: cfg.journalSize,
 		SeedRecords: seedRecordsOption(cfg.seedRecords), MaxRecordsPerSession: cfg.maxRecords,
+		AuthStrict: cfg.auth == "strict",
 	})
 	if err != nil {
 		return err

@@ -6,18 +6,30 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/vendormock/vendormock/fixtures"
 	"github.com/vendormock/vendormock/specs"
 )
 
 // specFlags are the flags that choose descriptions, shared by serve and lint.
 type specFlags struct {
-	specs   []string
-	bundled bool
+	specs    []string
+	bundled  bool
+	fixtures []string
 }
 
 func (f *specFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.specs, "spec", nil, "description to load: PATH (served at /) or NAME=PATH (served at /NAME); repeatable")
 	fs.BoolVar(&f.bundled, "bundled", false, "also serve the bundled vendors when --spec is given")
+	fs.StringArrayVar(&f.fixtures, "fixtures", nil, "directory of <vendor>/*.json seed records (added to the bundled ones); repeatable")
+}
+
+// fixtureFiles reads the bundled fixtures and the --fixtures directories.
+func (f *specFlags) fixtureFiles() ([]fixtures.File, error) {
+	sources := []fixtures.Source{fixtures.Bundled()}
+	for _, d := range f.fixtures {
+		sources = append(sources, fixtures.Dir(d))
+	}
+	return fixtures.Load(sources)
 }
 
 // sources turns the flags into load sources: the bundled vendors unless --spec is given without

@@ -25,6 +25,9 @@ import (
 
 // Validator checks traffic of one vendor. Build it once per vendor; it is safe for concurrent use.
 type Validator struct {
+	// mu serialises calls into libopenapi-validator: schemas compile on first use, and
+	// libopenapi's schema rendering is not safe for concurrent use (the race detector finds it).
+	mu       sync.Mutex
 	vendor   *specs.Vendor
 	lib      validator.Validator
 	schemas  schema_validation.SchemaValidator
@@ -89,7 +92,9 @@ func (v *Validator) Request(r *http.Request, op *specs.Operation, body []byte) [
 	} else {
 		r2.Body = http.NoBody
 	}
+	v.mu.Lock()
 	ok, errs := v.lib.ValidateHttpRequestSyncWithPathItem(r2, op.PathItem, op.Path)
+	v.mu.Unlock()
 	if ok {
 		return nil
 	}
@@ -123,7 +128,9 @@ func (v *Validator) Response(r *http.Request, op *specs.Operation, status int, h
 		ContentLength: int64(len(body)),
 		Request:       r2,
 	}
+	v.mu.Lock()
 	ok, errs := v.lib.GetResponseBodyValidator().ValidateResponseBodyWithPathItem(r2, resp, op.PathItem, op.Path)
+	v.mu.Unlock()
 	if !ok {
 		var doc any
 		if err := json.Unmarshal(body, &doc); err != nil {
@@ -145,7 +152,9 @@ func hasDefault(op *specs.Operation) bool {
 
 // Value validates a decoded JSON value against a schema (fixtures, scenario bodies, self-checks).
 func (v *Validator) Value(s *base.Schema, value any) []Finding {
+	v.mu.Lock()
 	ok, errs := v.schemas.ValidateSchemaObjectWithVersion(s, value, v.vendor.SchemaVersion())
+	v.mu.Unlock()
 	if ok {
 		return nil
 	}
