@@ -129,7 +129,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	srv, err := mock.NewServer(mock.Options{
 		Fixtures: fixtureFiles,
-		Catalog: cat, Logger: logger, Seed: cfg.seed, Now: time.Now,
+		Catalog:  cat, Logger: logger, Seed: cfg.seed, Now: time.Now,
 		MaxBodyBytes: cfg.maxBodyBytes, LogRequests: cfg.logRequests,
 		Scenarios: engine, JournalSize: cfg.journalSize,
 		SeedRecords: seedRecordsOption(cfg.seedRecords), MaxRecordsPerSession: cfg.maxRecords,
