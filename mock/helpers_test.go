@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,12 +19,24 @@ import (
 // fixedNow is the clock of every test server, so generated dates are repeatable.
 var fixedNow = func() time.Time { return time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC) }
 
+// catalogs caches loaded catalogs by their sources: a catalog is read-only once loaded, and
+// loading every bundled description again in each test is what made this package slow under -race.
+var catalogs sync.Map // string -> *specs.Catalog
+
 func loadCatalog(tb testing.TB, sources ...specs.Source) *specs.Catalog {
 	tb.Helper()
+	var key strings.Builder
+	for _, s := range sources {
+		key.WriteString(s.Name + "=" + s.Display() + ";")
+	}
+	if c, ok := catalogs.Load(key.String()); ok {
+		return c.(*specs.Catalog)
+	}
 	cat, err := specs.Load(context.Background(), sources, specs.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}
+	catalogs.Store(key.String(), cat)
 	return cat
 }
 
