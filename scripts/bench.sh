@@ -122,7 +122,7 @@ pair() {
 }
 pct() { awk -v r="$1" 'BEGIN{ printf "%.0f%%", r * 100 }'; }
 RESULTS=()
-line() { RESULTS+=("$(printf '%-44s %-26s %s' "$1" "$2" "$3")"); }
+line() { RESULTS+=("$(printf '%-44s %-34s %s' "$1" "$2" "$3")"); }
 meets() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN{ ok = (op == ">=") ? v >= t : v <= t; print ok ? "met" : "MISSED" }'; }
 
 pair get10 "$MOCK/opendental/patients/1" "$REF" 10 "$OD"; R=$RATIO
@@ -210,5 +210,5 @@ line "RSS 6 s after POST /__admin/reset" "${RSS_RESET} MiB" "target: back near t
 
 echo
 echo "vendormock bench: $ROUNDS round(s) x ${SECS}s per side, $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
-printf '%-44s %-26s %s\n' "target" "measured" "goal"
+printf '%-44s %-34s %s\n' "target" "measured" "goal"
 printf '%s\n' "${RESULTS[@]}"
