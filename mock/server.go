@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -77,6 +78,8 @@ type vendorRuntime struct {
 	resources []*resource
 	// dispatch routes the vendor's requests (see router.go).
 	dispatch *dispatcher
+	// fieldCache holds declared property names per answer schema (*base.Schema -> map[string]bool).
+	fieldCache sync.Map
 }
 
 // NewServer compiles routes, validators and response plans for every operation once, so that a

@@ -252,10 +252,10 @@ func (o *opRuntime) answerRecord(w http.ResponseWriter, req *request, rec state.
 // shape fits a stored record into a documented response schema: the record itself, a
 // {data: record} envelope, or another documented answer ({admin_id}) filled from the record.
 func (o *opRuntime) shape(s *base.Schema, rec state.Record, key string) any {
-	out := o.visible(rec)
 	if s == nil {
-		return out
+		return o.visible(rec)
 	}
+	out := o.declared(rec, s)
 	if !hasType(s, "object") && len(properties(s)) == 0 {
 		return o.vr.gen.Generate(s, key, fake.Response) // a documented answer that is not the record
 	}
@@ -266,7 +266,7 @@ func (o *opRuntime) shape(s *base.Schema, rec state.Record, key string) any {
 			if env == nil {
 				env = map[string]any{}
 			}
-			env[k] = out
+			env[k] = o.declared(rec, p)
 			return env
 		}
 	}
@@ -336,14 +336,18 @@ func (o *opRuntime) list(w http.ResponseWriter, req *request, sess *state.Sessio
 		writeBody(w, req.r, http.StatusNoContent, "", nil)
 		return
 	}
-	rendered := make([]any, len(items))
-	for i, it := range items {
-		rendered[i] = o.visible(it)
-	}
 	p := o.plan(o.success)
 	var m *mediaPlan
 	if p != nil {
 		m = p.jsonMedia()
+	}
+	var itemSchema *base.Schema
+	if m != nil && m.schema != nil {
+		itemSchema, _ = listItems(m.schema)
+	}
+	rendered := make([]any, len(items))
+	for i, it := range items {
+		rendered[i] = o.declared(it, itemSchema)
 	}
 	var body any = rendered
 	if pg.envelope != "" && m != nil {
@@ -649,4 +653,38 @@ func (o *opRuntime) visibleForCheck(rec state.Record) map[string]any {
 		return out
 	}
 	return norm
+}
+
+// declared keeps the properties the answering schema declares (vendors answer their documented
+// shape; a field a client sent that reads do not document is stored but not answered) and
+// drops write-only ones.
+func (o *opRuntime) declared(rec state.Record, s *base.Schema) state.Record {
+	if s == nil {
+		return o.visible(rec)
+	}
+	fields := o.vr.declaredFields(s)
+	if len(fields) == 0 {
+		return o.visible(rec)
+	}
+	out := make(state.Record, len(fields))
+	for k, v := range rec {
+		if fields[k] && !o.res.writeOnly[k] {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// declaredFields caches the property names of a schema (through allOf).
+func (vr *vendorRuntime) declaredFields(s *base.Schema) map[string]bool {
+	if f, ok := vr.fieldCache.Load(s); ok {
+		return f.(map[string]bool)
+	}
+	props := properties(s)
+	f := make(map[string]bool, len(props))
+	for k := range props {
+		f[k] = true
+	}
+	vr.fieldCache.Store(s, f)
+	return f
 }

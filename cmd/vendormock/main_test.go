@@ -63,6 +63,7 @@ func TestRunExitCodes(t *testing.T) {
 		{"serve help has examples", []string{"serve", "--help"}, 0, "Examples:"},
 		{"bad port", []string{"serve", "--port", "99999"}, 2, "--port 99999"},
 		{"bad flag", []string{"serve", "--nope"}, 2, "unknown flag"},
+		{"bad auth mode", []string{"serve", "--auth", "bogus"}, 2, "want permissive or strict"},
 		{"swagger 2", []string{"serve", "--spec", "../../specs/testdata/swagger2.json"}, 1, "swagger 2.0 is not supported"},
 		{"two root specs", []string{"serve", "--spec", "a.yaml", "--spec", "b.yaml"}, 2, "only one description"},
 		{"lint bundled", []string{"lint"}, 0, "opendental/openapi.yaml: 344 operations, 0 problems"},
