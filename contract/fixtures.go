@@ -62,7 +62,7 @@ func LoadFixtures(dir string) (Fixtures, error) {
 				return fmt.Errorf("fixtures %s: key %q is also defined in %s", path, k, prev)
 			}
 			from[k] = path
-			f.Body = normalizeYAML(f.Body)
+			f.Body = specs.JSONValue(f.Body)
 			out[k] = f
 		}
 		return nil
@@ -71,28 +71,6 @@ func LoadFixtures(dir string) (Fixtures, error) {
 		return nil, fmt.Errorf("load fixtures %s: %w", dir, err)
 	}
 	return out, nil
-}
-
-// normalizeYAML turns YAML maps into JSON-compatible ones.
-func normalizeYAML(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, x := range t {
-			t[k] = normalizeYAML(x)
-		}
-		return t
-	case map[any]any:
-		out := make(map[string]any, len(t))
-		for k, x := range t {
-			out[fmt.Sprint(k)] = normalizeYAML(x)
-		}
-		return out
-	case []any:
-		for i, x := range t {
-			t[i] = normalizeYAML(x)
-		}
-	}
-	return v
 }
 
 // For merges the fixtures that apply to op: params by specificity, and the most specific body.

@@ -102,7 +102,7 @@ func checkExample(vr *vendorRuntime, s *base.Schema, n *yaml.Node) string {
 	if err := n.Decode(&v); err != nil {
 		return "example cannot be decoded: " + err.Error()
 	}
-	b, err := json.Marshal(normalizeYAML(v))
+	b, err := json.Marshal(specs.JSONValue(v))
 	if err != nil {
 		return "example cannot be encoded as JSON: " + err.Error()
 	}

@@ -138,7 +138,7 @@ func (o *opRuntime) exampleBytes(p *responsePlan, schema *base.Schema, n *yaml.N
 		p.problems = append(p.problems, where+": example cannot be decoded: "+err.Error())
 		return nil
 	}
-	b, err := json.Marshal(normalizeYAML(v))
+	b, err := json.Marshal(specs.JSONValue(v))
 	if err != nil {
 		o.vr.log.Warn("example ignored", "pointer", where, "error", err)
 		return nil
@@ -159,29 +159,6 @@ func (o *opRuntime) exampleBytes(p *responsePlan, schema *base.Schema, n *yaml.N
 		return nil
 	}
 	return out
-}
-
-// normalizeYAML turns YAML-decoded maps with interface keys into JSON-encodable ones.
-func normalizeYAML(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, x := range t {
-			t[k] = normalizeYAML(x)
-		}
-		return t
-	case map[any]any:
-		m := make(map[string]any, len(t))
-		for k, x := range t {
-			m[fmt.Sprint(k)] = normalizeYAML(x)
-		}
-		return m
-	case []any:
-		for i, x := range t {
-			t[i] = normalizeYAML(x)
-		}
-		return t
-	}
-	return v
 }
 
 // mediaRank prefers JSON, then other structured types, then the rest.

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	yaml "github.com/pb33f/go-yaml"
+
+	"github.com/vendormock/vendormock/specs"
 )
 
 // Parse reads one scenario file. vendor is the vendor implied by the file's folder ("" when the
@@ -242,7 +244,7 @@ func (p *parser) respond(n *yaml.Node, what string) *Respond {
 		if err := v.Decode(&body); err != nil {
 			p.add(v.Line, "%s.body: %v", what, err)
 		}
-		r.Body, r.HasBody = normalize(body), true
+		r.Body, r.HasBody = specs.JSONValue(body), true
 	}
 	if v := keys["template"]; v != nil {
 		r.Template = p.str(v, what+".template")

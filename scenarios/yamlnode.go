@@ -152,29 +152,6 @@ func (p *parser) strings(n *yaml.Node, what string) []string {
 	return out
 }
 
-// normalize turns YAML-decoded values into JSON-compatible ones (string map keys).
-func normalize(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, x := range t {
-			t[k] = normalize(x)
-		}
-		return t
-	case map[any]any:
-		m := make(map[string]any, len(t))
-		for k, x := range t {
-			m[fmt.Sprint(k)] = normalize(x)
-		}
-		return m
-	case []any:
-		for i, x := range t {
-			t[i] = normalize(x)
-		}
-		return t
-	}
-	return v
-}
-
 // parseTemplate parses text as a template when it contains an action, else returns nil.
 func parseTemplate(name, text string) (*template.Template, error) {
 	if !bytes.Contains([]byte(text), []byte("{{")) {
