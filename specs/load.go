@@ -195,11 +195,76 @@ func loadVendor(src Source, logger *slog.Logger) (*Vendor, error) {
 	return v, nil
 }
 
-// errorPointer extracts a JSON pointer from libopenapi resolving errors when it has one.
+// errorPointer extracts the JSON pointer (and line) of a libopenapi indexing or resolving error.
 func errorPointer(err error) string {
-	var re *index.ResolvingError
-	if errors.As(err, &re) && re.Path != "" {
-		return re.Path
+	var (
+		ie   *index.IndexingError
+		re   *index.ResolvingError
+		path string
+		line int
+	)
+	switch {
+	case errors.As(err, &ie):
+		path = ie.Path
+		if ie.Node != nil {
+			line = ie.Node.Line
+		}
+	case errors.As(err, &re):
+		path = re.Path
+		if re.Node != nil {
+			line = re.Node.Line
+		}
 	}
-	return ""
+	ptr := jsonPathToPointer(path)
+	if line > 0 {
+		if ptr == "" {
+			return fmt.Sprintf("line %d", line)
+		}
+		return fmt.Sprintf("%s (line %d)", ptr, line)
+	}
+	return ptr
+}
+
+// jsonPathToPointer turns libopenapi's $.paths['/things'].get.responses['200'] into
+// #/paths/~1things/get/responses/200.
+func jsonPathToPointer(p string) string {
+	p = strings.TrimPrefix(p, "$")
+	if p == "" {
+		return ""
+	}
+	var parts []string
+	for len(p) > 0 {
+		switch {
+		case strings.HasPrefix(p, "['"):
+			end := strings.Index(p, "']")
+			if end < 0 {
+				return ""
+			}
+			parts = append(parts, p[2:end])
+			p = p[end+2:]
+		case strings.HasPrefix(p, "["):
+			end := strings.Index(p, "]")
+			if end < 0 {
+				return ""
+			}
+			parts = append(parts, p[1:end])
+			p = p[end+1:]
+		case strings.HasPrefix(p, "."):
+			p = p[1:]
+			end := strings.IndexAny(p, ".[")
+			if end < 0 {
+				end = len(p)
+			}
+			parts = append(parts, p[:end])
+			p = p[end:]
+		default:
+			return ""
+		}
+	}
+	var b strings.Builder
+	b.WriteString("#")
+	for _, part := range parts {
+		b.WriteString("/" + PointerEscape(part))
+	}
+	return b.String()
 }

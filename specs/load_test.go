@@ -20,7 +20,7 @@ func TestLoad(t *testing.T) {
 		{"multi-file with relative refs", []specs.Source{{Name: "billing", Path: "testdata/multifile/openapi.yaml"}}, "", 3},
 		{"root mount", []specs.Source{{Path: "testdata/petstore.yaml"}}, "", 4},
 		{"swagger 2.0", []specs.Source{{Name: "old", Path: "testdata/swagger2.json"}}, "load testdata/swagger2.json: #/swagger: swagger 2.0 is not supported", 0},
-		{"broken ref", []specs.Source{{Name: "b", Path: "testdata/broken-ref.yaml"}}, "load testdata/broken-ref.yaml", 0},
+		{"broken ref", []specs.Source{{Name: "b", Path: "testdata/broken-ref.yaml"}}, "load testdata/broken-ref.yaml: #/components/schemas/Missing (line 12): component `#/components/schemas/Missing` does not exist", 0},
 		{"missing file", []specs.Source{{Name: "m", Path: "testdata/nope.yaml"}}, "load testdata/nope.yaml", 0},
 		{"reserved name", []specs.Source{{Name: "__admin", Path: "testdata/petstore.yaml"}}, "reserved", 0},
 		{"bad name", []specs.Source{{Name: "a/b", Path: "testdata/petstore.yaml"}}, "only letters", 0},
@@ -68,5 +68,14 @@ func TestOperationLookup(t *testing.T) {
 	}
 	if _, err := cat.Operation("pets", "nope"); !errors.Is(err, specs.ErrUnknownOperation) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestJSONPathToPointerViaErrors(t *testing.T) {
+	// A missing file referenced from a path item names the referencing file's line too.
+	_, err := specs.Load(context.Background(), []specs.Source{{Name: "b", Path: "testdata/broken-ref.yaml"}}, specs.Options{})
+	var le *specs.LoadError
+	if !errors.As(err, &le) || le.File != "testdata/broken-ref.yaml" || !strings.HasPrefix(le.Pointer, "#/") {
+		t.Fatalf("err = %#v", err)
 	}
 }
