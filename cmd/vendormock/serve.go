@@ -115,26 +115,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	start := time.Now()
-	cat, err := specs.Load(ctx, sources, specs.Options{Logger: logger})
-	if err != nil {
-		return err
-	}
-	engine, err := cfg.scenarioFlags.engine(ctx, cat, cfg.seed, logger)
-	if err != nil {
-		return err
-	}
-	fixtureFiles, err := cfg.fixtureFiles()
-	if err != nil {
-		return err
-	}
-	srv, err := mock.NewServer(mock.Options{
-		Fixtures: fixtureFiles,
-		Catalog:  cat, Logger: logger, Seed: cfg.seed, Now: time.Now,
-		MaxBodyBytes: cfg.maxBodyBytes, LogRequests: cfg.logRequests,
-		Scenarios: engine, JournalSize: cfg.journalSize,
-		SeedRecords: seedRecordsOption(cfg.seedRecords), MaxRecordsPerSession: cfg.maxRecords,
-		AuthStrict: cfg.auth == "strict",
-	})
+	cat, srv, err := cfg.build(ctx, sources, logger)
 	if err != nil {
 		return err
 	}
@@ -167,6 +148,35 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	logger.Info("listening", "url", "http://"+ln.Addr().String(), "operations", cat.OperationCount(), "startup", time.Since(start).Round(time.Millisecond))
 	return serveUntilDone(ctx, ln, srv, logger)
+}
+
+// build loads the descriptions, scenarios and fixtures and makes the server: everything
+// startup does before it listens (BenchmarkStartup measures it).
+func (c *serveConfig) build(ctx context.Context, sources []specs.Source, logger *slog.Logger) (*specs.Catalog, *mock.Server, error) {
+	cat, err := specs.Load(ctx, sources, specs.Options{Logger: logger})
+	if err != nil {
+		return nil, nil, err
+	}
+	engine, err := c.scenarioFlags.engine(ctx, cat, c.seed, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	fixtureFiles, err := c.fixtureFiles()
+	if err != nil {
+		return nil, nil, err
+	}
+	srv, err := mock.NewServer(mock.Options{
+		Fixtures: fixtureFiles,
+		Catalog:  cat, Logger: logger, Seed: c.seed, Now: time.Now,
+		MaxBodyBytes: c.maxBodyBytes, LogRequests: c.logRequests,
+		Scenarios: engine, JournalSize: c.journalSize,
+		SeedRecords: seedRecordsOption(c.seedRecords), MaxRecordsPerSession: c.maxRecords,
+		AuthStrict: c.auth == "strict",
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return cat, srv, nil
 }
 
 // serveUntilDone serves until the context ends (SIGINT/SIGTERM), then drains connections.
