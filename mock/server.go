@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -107,24 +108,53 @@ func NewServer(opts Options) (*Server, error) {
 
 	// Vendors mounted under a name first, the root mount (if any) last, so /billing/x never falls
 	// into a root-mounted description.
-	for _, v := range opts.Catalog.Vendors {
-		vr, err := s.compileVendor(v)
-		if err != nil {
-			return nil, err
-		}
+	vendors, err := s.compileVendors(opts.Catalog.Vendors)
+	if err != nil {
+		return nil, err
+	}
+	for _, vr := range vendors {
 		s.vendors = append(s.vendors, vr)
-		d := s.vendorDispatcher(vr)
-		vr.dispatch = d
-		if v.Mount == "" {
-			s.router.NotFoundHandler = d
+		if vr.v.Mount == "" {
+			s.router.NotFoundHandler = vr.dispatch
 			continue
 		}
-		s.router.MatcherFunc(matchMount(v.Mount)).Handler(d)
+		s.router.MatcherFunc(matchMount(vr.v.Mount)).Handler(vr.dispatch)
 	}
 	if err := s.initState(); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// compileVendors compiles the vendors in parallel (they share nothing; the largest dominates
+// start-up) and reports the first error in catalog order.
+func (s *Server) compileVendors(vendors []*specs.Vendor) ([]*vendorRuntime, error) {
+	out := make([]*vendorRuntime, len(vendors))
+	errs := make([]error, len(vendors))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, v := range vendors {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			vr, err := s.compileVendor(v)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			vr.dispatch = s.vendorDispatcher(vr)
+			out[i] = vr
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 func (s *Server) compileVendor(v *specs.Vendor) (*vendorRuntime, error) {

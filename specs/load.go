@@ -9,7 +9,9 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/pb33f/libopenapi"
 	"github.com/pb33f/libopenapi/datamodel"
@@ -69,21 +71,40 @@ func Load(ctx context.Context, sources []Source, opts Options) (*Catalog, error)
 	}
 	cat := &Catalog{byMount: map[string]*Vendor{}}
 	for _, src := range sources {
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("load specs: %w", err)
-		}
 		if err := validName(src.Name); err != nil {
 			return nil, &LoadError{File: src.Display(), Err: err}
 		}
 		if _, dup := cat.byMount[src.Name]; dup {
 			return nil, &LoadError{File: src.Display(), Err: fmt.Errorf("mount %q is used twice", "/"+src.Name)}
 		}
-		v, err := loadVendor(src, logger)
-		if err != nil {
-			return nil, err
+		cat.byMount[src.Name] = nil
+	}
+	// Descriptions are independent: they load in parallel (the largest dominates start-up), and
+	// the first error in source order wins, so errors do not depend on scheduling.
+	vendors := make([]*Vendor, len(sources))
+	errs := make([]error, len(sources))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, src := range sources {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if err := ctx.Err(); err != nil {
+				errs[i] = fmt.Errorf("load specs: %w", err)
+				return
+			}
+			vendors[i], errs[i] = loadVendor(src, logger)
+		}()
+	}
+	wg.Wait()
+	for i, v := range vendors {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
 		cat.Vendors = append(cat.Vendors, v)
-		cat.byMount[src.Name] = v
+		cat.byMount[sources[i].Name] = v
 	}
 	if err := cat.index(); err != nil {
 		return nil, err
@@ -123,6 +144,7 @@ func loadVendor(src Source, logger *slog.Logger) (*Vendor, error) {
 		Logger:                              logger.With("spec", file),
 		IgnorePolymorphicCircularReferences: true,
 		IgnoreArrayCircularReferences:       true,
+		SkipMetadataCollection:              true,
 	}
 	if src.FS != nil {
 		// Embedded descriptions are single files; external references are not followed.

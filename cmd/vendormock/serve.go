@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -119,6 +120,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	debug.FreeOSMemory()
 	if cfg.stateFile != "" {
 		if err := srv.Store().LoadFile(cfg.stateFile); err != nil {
 			return fmt.Errorf("--state-file: %w", err)
