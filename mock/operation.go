@@ -5,8 +5,10 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/gorilla/mux"
+	"github.com/pb33f/libopenapi/datamodel/high/base"
 
 	"github.com/vendormock/vendormock/scenarios"
 	"github.com/vendormock/vendormock/specs"
@@ -31,6 +33,11 @@ type opRuntime struct {
 	responses map[string]*lazyPlan
 	// validationStatus is the status an invalid request gets (body problems, parameter problems).
 	bodyInvalid, paramInvalid int
+	// conformList caches conformSchemas.
+	conformOnce sync.Once
+	conformList []*base.Schema
+	// keyCache holds answerKeys per schema (*base.Schema -> []string).
+	keyCache sync.Map
 }
 
 func (s *Server) compileOperation(vr *vendorRuntime, op *specs.Operation) (*opRuntime, error) {

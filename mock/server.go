@@ -81,6 +81,8 @@ type vendorRuntime struct {
 	dispatch *dispatcher
 	// fieldCache holds declared property names per answer schema (*base.Schema -> map[string]bool).
 	fieldCache sync.Map
+	// propCache holds properties(s) per schema (*base.Schema -> map[string]*base.Schema).
+	propCache sync.Map
 }
 
 // NewServer compiles routes, validators and response plans for every operation once, so that a

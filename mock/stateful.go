@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/pb33f/libopenapi/datamodel/high/base"
 
+	"github.com/vendormock/vendormock/internal/jsonw"
 	"github.com/vendormock/vendormock/mock/fake"
 	"github.com/vendormock/vendormock/mock/state"
 	"github.com/vendormock/vendormock/specs/validate"
@@ -256,10 +258,10 @@ func (o *opRuntime) shape(s *base.Schema, rec state.Record, key string) any {
 		return o.visible(rec)
 	}
 	out := o.declared(rec, s)
-	if !hasType(s, "object") && len(properties(s)) == 0 {
+	props := o.vr.props(s)
+	if !hasType(s, "object") && len(props) == 0 {
 		return o.vr.gen.Generate(s, key, fake.Response) // a documented answer that is not the record
 	}
-	props := properties(s)
 	for _, k := range []string{"data", "result", "item"} {
 		if p := props[k]; p != nil && hasType(p, "object") && len(props) <= 3 {
 			env, _ := o.vr.gen.Generate(s, key, fake.Response).(map[string]any)
@@ -346,8 +348,13 @@ func (o *opRuntime) list(w http.ResponseWriter, req *request, sess *state.Sessio
 		itemSchema, _ = listItems(m.schema)
 	}
 	rendered := make([]any, len(items))
+	keys := o.answerKeys(itemSchema)
 	for i, it := range items {
-		rendered[i] = o.declared(it, itemSchema)
+		if keys != nil {
+			rendered[i] = projection{rec: it, keys: keys} // declared(it), encoded without a copy
+		} else {
+			rendered[i] = o.declared(it, itemSchema)
+		}
 	}
 	var body any = rendered
 	if pg.envelope != "" && m != nil {
@@ -391,11 +398,11 @@ func (o *opRuntime) envelope(s *base.Schema, req *request, items []any, total, o
 		env = map[string]any{}
 	}
 	env[o.paging.envelope] = items
-	fillPaging(env, s, req, o.paging, total, offset, limit, page)
+	o.vr.fillPaging(env, s, req, o.paging, total, offset, limit, page)
 	return env
 }
 
-func fillPaging(env map[string]any, s *base.Schema, req *request, pg *paging, total, offset, limit, page int) {
+func (vr *vendorRuntime) fillPaging(env map[string]any, s *base.Schema, req *request, pg *paging, total, offset, limit, page int) {
 	pages := 1
 	if limit > 0 {
 		pages = int(math.Ceil(float64(total) / float64(limit)))
@@ -411,7 +418,7 @@ func fillPaging(env map[string]any, s *base.Schema, req *request, pg *paging, to
 		}
 		return requestBase(req.r) + req.r.URL.Path + "?" + q.Encode()
 	}
-	for name, ps := range properties(s) {
+	for name, ps := range vr.props(s) {
 		switch strings.ToLower(strings.ReplaceAll(name, "_", "")) {
 		case "count", "total", "totalcount", "totalitems", "totalrecords":
 			env[name] = int64(total)
@@ -453,7 +460,7 @@ func fillPaging(env map[string]any, s *base.Schema, req *request, pg *paging, to
 			}
 		case "meta", "pagination", "paging":
 			if inner, ok := env[name].(map[string]any); ok {
-				fillPaging(inner, ps, req, pg, total, offset, limit, page)
+				vr.fillPaging(inner, ps, req, pg, total, offset, limit, page)
 			}
 		}
 	}
@@ -588,7 +595,7 @@ func first(q map[string][]string, k string) string {
 func (o *opRuntime) requestFields() map[string]*base.Schema {
 	if rb := o.op.Op.RequestBody; rb != nil && rb.Content != nil {
 		if mt, ok := rb.Content.Get("application/json"); ok && mt.Schema != nil {
-			return properties(mt.Schema.Schema())
+			return o.vr.props(mt.Schema.Schema())
 		}
 	}
 	return nil
@@ -601,23 +608,25 @@ func (o *opRuntime) requestFields() map[string]*base.Schema {
 // is kept as written.
 func (o *opRuntime) conform(rec, old state.Record, req *request) state.Record {
 	r := o.res
-	schemas := []*base.Schema{r.schema}
-	if rs := responseSchema(o.op); rs != nil && rs != r.schema && unwrapData(rs) == nil && !hasType(rs, "array") && len(properties(rs)) > 1 {
-		schemas = append(schemas, rs) // this operation answers the record in its own shape
-	}
+	schemas := o.conformSchemas()
 	for pass := 0; pass < 3; pass++ {
+		check := o.visibleForCheck(rec)
+		if _, ok := check[r.idField]; !ok && r.fields[r.idField] != nil {
+			// The store assigns the id after this check: a placeholder of the documented type
+			// keeps a required id from failing it (a failed check costs far more than a pass).
+			check[r.idField] = o.vr.gen.Generate(r.fields[r.idField], r.coll+"/conform/id", fake.Response)
+		}
 		var findings []validate.Finding
 		for _, s := range schemas {
-			findings = append(findings, o.vr.val.Value(s, o.visibleForCheck(rec))...)
+			findings = append(findings, o.vr.val.Value(s, check)...)
 		}
-		if len(findings) == 0 {
-			return rec
-		}
+		fixed := 0
 		for _, f := range findings {
 			field := strings.SplitN(strings.TrimPrefix(f.Pointer, "/"), "/", 2)[0]
 			if field == "" || field == r.idField {
 				continue
 			}
+			fixed++
 			fs := r.fields[field]
 			if v, ok := old[field]; ok && pass == 0 {
 				rec[field] = v
@@ -634,15 +643,50 @@ func (o *opRuntime) conform(rec, old state.Record, req *request) state.Record {
 			}
 			rec[field] = o.vr.gen.Generate(fs, r.coll+"/conform/"+field+"/"+itoa(pass), fake.Response)
 		}
+		if fixed == 0 {
+			return rec // valid, or nothing left that this loop can change
+		}
 	}
 	return rec
 }
 
-// visibleForCheck is the record as reads answer it, for validation against the item schema.
+// conformSchemas are the schemas a stored record must satisfy: the item schema, and the
+// operation's own answer shape when it answers the record in another one. Computed once.
+func (o *opRuntime) conformSchemas() []*base.Schema {
+	o.conformOnce.Do(func() {
+		r := o.res
+		o.conformList = []*base.Schema{r.schema}
+		if rs := responseSchema(o.op); rs != nil && !sameSchema(rs, r.schema) && unwrapData(rs) == nil && !hasType(rs, "array") && len(o.vr.props(rs)) > 1 {
+			o.conformList = append(o.conformList, rs)
+		}
+	})
+	return o.conformList
+}
+
+// sameSchema reports whether two schema objects are one schema: the same object, or
+// references to the same definition.
+func sameSchema(a, b *base.Schema) bool {
+	if a == b {
+		return true
+	}
+	if a == nil || b == nil || a.ParentProxy == nil || b.ParentProxy == nil {
+		return false
+	}
+	ra, rb := a.ParentProxy.GetReference(), b.ParentProxy.GetReference()
+	return ra != "" && ra == rb
+}
+
+// visibleForCheck is the record as reads answer it, for validation against the item schema:
+// a copy holding JSON values only (what a read would decode), so the check sees what clients see.
 func (o *opRuntime) visibleForCheck(rec state.Record) map[string]any {
 	out := make(map[string]any, len(rec))
+	native := true
 	for k, v := range o.visible(rec) {
 		out[k] = v
+		native = native && jsonNative(v)
+	}
+	if native {
+		return out
 	}
 	b, err := json.Marshal(out)
 	if err != nil {
@@ -675,16 +719,88 @@ func (o *opRuntime) declared(rec state.Record, s *base.Schema) state.Record {
 	return out
 }
 
+// props is properties(s), cached per schema: requests must not walk the description.
+// Callers must not modify the map.
+func (vr *vendorRuntime) props(s *base.Schema) map[string]*base.Schema {
+	if s == nil {
+		return nil
+	}
+	if p, ok := vr.propCache.Load(s); ok {
+		return p.(map[string]*base.Schema)
+	}
+	p, _ := vr.propCache.LoadOrStore(s, properties(s))
+	return p.(map[string]*base.Schema)
+}
+
+// answerKeys are the sorted names of the properties s declares that reads answer (write-only
+// ones dropped), or nil when s declares none; cached per schema.
+func (o *opRuntime) answerKeys(s *base.Schema) []string {
+	if s == nil {
+		return nil
+	}
+	if k, ok := o.keyCache.Load(s); ok {
+		return k.([]string)
+	}
+	var keys []string
+	for k := range o.vr.declaredFields(s) {
+		if !o.res.writeOnly[k] {
+			keys = append(keys, k)
+		}
+	}
+	if keys != nil {
+		slices.Sort(keys)
+	}
+	k, _ := o.keyCache.LoadOrStore(s, keys)
+	return k.([]string)
+}
+
+// projection is declared(rec) for answers: the record's declared fields, encoded straight from
+// the stored record (jsonw.Appender) instead of copying it first.
+type projection struct {
+	rec  state.Record
+	keys []string
+}
+
+func (p projection) AppendJSON(dst []byte) ([]byte, error) {
+	return jsonw.AppendObject(dst, p.rec, p.keys)
+}
+
+func (p projection) MarshalJSON() ([]byte, error) { return p.AppendJSON(nil) }
+
 // declaredFields caches the property names of a schema (through allOf).
 func (vr *vendorRuntime) declaredFields(s *base.Schema) map[string]bool {
 	if f, ok := vr.fieldCache.Load(s); ok {
 		return f.(map[string]bool)
 	}
-	props := properties(s)
+	props := vr.props(s)
 	f := make(map[string]bool, len(props))
 	for k := range props {
 		f[k] = true
 	}
 	vr.fieldCache.Store(s, f)
 	return f
+}
+
+// jsonNative reports whether v is made only of the types encoding/json decodes into, so a
+// JSON round trip would not change it.
+func jsonNative(v any) bool {
+	switch t := v.(type) {
+	case nil, string, float64, bool:
+		return true
+	case map[string]any:
+		for _, e := range t {
+			if !jsonNative(e) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		for _, e := range t {
+			if !jsonNative(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/pb33f/jsonschema/v6"
 	validator "github.com/pb33f/libopenapi-validator"
 	"github.com/pb33f/libopenapi-validator/config"
 	liberrors "github.com/pb33f/libopenapi-validator/errors"
@@ -32,6 +33,11 @@ type Validator struct {
 	lib      validator.Validator
 	schemas  schema_validation.SchemaValidator
 	basePath string
+	// fast holds a compiled schema per schema object for Value: a value that passes needs no
+	// schema hashing, no lock and no error rendering (the library hashes the whole schema on
+	// every call to find its cache entry). Values that fail go through the library for findings.
+	fast    sync.Map // *base.Schema → *jsonschema.Schema (nil when it does not compile)
+	options *config.ValidationOptions
 }
 
 // Options tune a Validator.
@@ -61,6 +67,7 @@ func New(v *specs.Vendor, opts Options) *Validator {
 		config.WithLogger(logger))
 	schemaCache.warming.Store(false)
 	return &Validator{
+		options:  config.NewValidationOptions(config.WithFormatAssertions(), config.WithLogger(logger)),
 		vendor:   v,
 		lib:      lib,
 		schemas:  schema_validation.NewSchemaValidatorWithLogger(logger, config.WithFormatAssertions(), config.WithSchemaCache(schemaCache)),
@@ -157,6 +164,9 @@ func hasDefault(op *specs.Operation) bool {
 
 // Value validates a decoded JSON value against a schema (fixtures, scenario bodies, self-checks).
 func (v *Validator) Value(s *base.Schema, value any) []Finding {
+	if c := v.compiled(s); c != nil && c.Validate(value) == nil {
+		return nil
+	}
 	v.mu.Lock()
 	ok, errs := v.schemas.ValidateSchemaObjectWithVersion(s, value, v.vendor.SchemaVersion())
 	v.mu.Unlock()
@@ -169,6 +179,30 @@ func (v *Validator) Value(s *base.Schema, value any) []Finding {
 			out[i].In = "body" // a value check is about the document itself
 		}
 	}
+	return out
+}
+
+// compiled is the schema compiled for Value's fast path, or nil.
+func (v *Validator) compiled(s *base.Schema) *jsonschema.Schema {
+	if s == nil {
+		return nil
+	}
+	if c, ok := v.fast.Load(s); ok {
+		return c.(*jsonschema.Schema)
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if c, ok := v.fast.Load(s); ok {
+		return c.(*jsonschema.Schema)
+	}
+	var out *jsonschema.Schema
+	if s.GoLow() != nil {
+		c, err := schema_validation.CompileSchemaForValidation(s, schema_validation.SchemaValidationPurposeGeneric, v.options, v.vendor.SchemaVersion())
+		if err == nil && c != nil {
+			out = c.CompiledSchema
+		}
+	}
+	v.fast.Store(s, out)
 	return out
 }
 
