@@ -41,6 +41,24 @@ func marshal(v any) ([]byte, error) {
 	return jsonw.Marshal(v) // what encoding/json writes without HTML escaping, faster
 }
 
+// writeEncoded encodes v into a pooled buffer and writes it: the hot answers (records, lists)
+// allocate no body. It reports an encoding error before anything is written.
+func (s *Server) writeEncoded(w http.ResponseWriter, r *http.Request, status int, contentType string, v any) error {
+	bp, _ := s.bufs.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	body, err := jsonw.Append((*bp)[:0], v)
+	if err == nil {
+		writeBody(w, r, status, contentType, body)
+	}
+	if cap(body) <= 1<<20 { // a huge page is not kept
+		*bp = body
+		s.bufs.Put(bp)
+	}
+	return err
+}
+
 func writeJSON(w http.ResponseWriter, r *http.Request, status int, contentType string, v any) {
 	body, err := marshal(v)
 	if err != nil {

@@ -60,6 +60,8 @@ type Options struct {
 
 // Server serves every operation of every vendor in the catalog. It is an http.Handler.
 type Server struct {
+	// bufs pools answer buffers (*[]byte) for writeEncoded.
+	bufs sync.Pool
 	opts    Options
 	log     *slog.Logger
 	router  *mux.Router

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"slices"
@@ -243,12 +244,9 @@ func (o *opRuntime) answerRecord(w http.ResponseWriter, req *request, rec state.
 	key := o.genKey(req, o.success)
 	o.writeHeaders(w, p, key)
 	body := o.shape(m.schema, rec, key)
-	out, err := marshal(body)
-	if err != nil {
+	if err := o.s.writeEncoded(w, req.r, o.success, m.contentType, body); err != nil {
 		o.s.problem(w, req.r, http.StatusInternalServerError, "cannot encode record", err.Error(), nil)
-		return
 	}
-	writeBody(w, req.r, o.success, m.contentType, out)
 }
 
 // shape fits a stored record into a documented response schema: the record itself, a
@@ -257,7 +255,6 @@ func (o *opRuntime) shape(s *base.Schema, rec state.Record, key string) any {
 	if s == nil {
 		return o.visible(rec)
 	}
-	out := o.declared(rec, s)
 	props := o.vr.props(s)
 	if !hasType(s, "object") && len(props) == 0 {
 		return o.vr.gen.Generate(s, key, fake.Response) // a documented answer that is not the record
@@ -268,7 +265,7 @@ func (o *opRuntime) shape(s *base.Schema, rec state.Record, key string) any {
 			if env == nil {
 				env = map[string]any{}
 			}
-			env[k] = o.declared(rec, p)
+			env[k] = o.project(rec, p)
 			return env
 		}
 	}
@@ -279,11 +276,11 @@ func (o *opRuntime) shape(s *base.Schema, rec state.Record, key string) any {
 		}
 	}
 	if shared*2 >= len(props) && shared > 0 {
-		return out
+		return o.project(rec, s)
 	}
 	gen, ok := o.vr.gen.Generate(s, key, fake.Response).(map[string]any)
 	if !ok {
-		return out
+		return o.project(rec, s)
 	}
 	for k, ps := range props {
 		if v, ok := rec[k]; ok {
@@ -348,29 +345,21 @@ func (o *opRuntime) list(w http.ResponseWriter, req *request, sess *state.Sessio
 		itemSchema, _ = listItems(m.schema)
 	}
 	rendered := make([]any, len(items))
-	keys := o.answerKeys(itemSchema)
 	for i, it := range items {
-		if keys != nil {
-			rendered[i] = projection{rec: it, keys: keys} // declared(it), encoded without a copy
-		} else {
-			rendered[i] = o.declared(it, itemSchema)
-		}
+		rendered[i] = o.project(it, itemSchema)
 	}
 	var body any = rendered
 	if pg.envelope != "" && m != nil {
 		body = o.envelope(m.schema, req, rendered, total, offset, limit, page)
-	}
-	out, err := marshal(body)
-	if err != nil {
-		o.s.problem(w, req.r, http.StatusInternalServerError, "cannot encode list", err.Error(), nil)
-		return
 	}
 	ct := "application/json"
 	if m != nil {
 		ct = m.contentType
 		o.writeHeaders(w, p, o.genKey(req, o.success))
 	}
-	writeBody(w, req.r, o.success, ct, out)
+	if err := o.s.writeEncoded(w, req.r, o.success, ct, body); err != nil {
+		o.s.problem(w, req.r, http.StatusInternalServerError, "cannot encode list", err.Error(), nil)
+	}
 }
 
 // virtualPage serves a scenario's collection size (large-dataset, empty-lists) from generated
@@ -682,8 +671,9 @@ func (o *opRuntime) visibleForCheck(rec state.Record) map[string]any {
 	out := make(map[string]any, len(rec))
 	native := true
 	for k, v := range o.visible(rec) {
-		out[k] = v
-		native = native && jsonNative(v)
+		nv, ok := jsonNormal(v)
+		out[k] = nv
+		native = native && ok
 	}
 	if native {
 		return out
@@ -754,6 +744,15 @@ func (o *opRuntime) answerKeys(s *base.Schema) []string {
 	return k.([]string)
 }
 
+// project is declared(rec, s) for answers that are only encoded: a projection when s declares
+// properties, so the record is not copied.
+func (o *opRuntime) project(rec state.Record, s *base.Schema) any {
+	if keys := o.answerKeys(s); keys != nil {
+		return projection{rec: rec, keys: keys}
+	}
+	return o.declared(rec, s)
+}
+
 // projection is declared(rec) for answers: the record's declared fields, encoded straight from
 // the stored record (jsonw.Appender) instead of copying it first.
 type projection struct {
@@ -781,26 +780,64 @@ func (vr *vendorRuntime) declaredFields(s *base.Schema) map[string]bool {
 	return f
 }
 
-// jsonNative reports whether v is made only of the types encoding/json decodes into, so a
-// JSON round trip would not change it.
-func jsonNative(v any) bool {
+// jsonNormal is v as encoding/json would decode it after encoding it, for the types generated
+// and decoded values are made of (numbers of any Go type become float64), without the round
+// trip; ok is false for other types (the caller round-trips those).
+func jsonNormal(v any) (any, bool) {
+	nv, _, ok := normalJSON(v)
+	return nv, ok
+}
+
+// normalJSON is jsonNormal, also reporting whether the value had to change (maps and slices
+// are copied only then).
+func normalJSON(v any) (out any, changed, ok bool) {
 	switch t := v.(type) {
 	case nil, string, float64, bool:
-		return true
+		return v, false, true
+	case int:
+		return float64(t), true, true
+	case int64:
+		return float64(t), true, true
+	case int32:
+		return float64(t), true, true
+	case float32:
+		return float64(t), true, true
 	case map[string]any:
-		for _, e := range t {
-			if !jsonNative(e) {
-				return false
+		var cp map[string]any
+		for k, e := range t {
+			ne, ch, ok := normalJSON(e)
+			if !ok {
+				return v, false, false
+			}
+			if ch && cp == nil {
+				cp = maps.Clone(t)
+			}
+			if cp != nil {
+				cp[k] = ne
 			}
 		}
-		return true
+		if cp != nil {
+			return cp, true, true
+		}
+		return t, false, true
 	case []any:
-		for _, e := range t {
-			if !jsonNative(e) {
-				return false
+		var cp []any
+		for i, e := range t {
+			ne, ch, ok := normalJSON(e)
+			if !ok {
+				return v, false, false
+			}
+			if ch && cp == nil {
+				cp = slices.Clone(t)
+			}
+			if cp != nil {
+				cp[i] = ne
 			}
 		}
-		return true
+		if cp != nil {
+			return cp, true, true
+		}
+		return t, false, true
 	}
-	return false
+	return v, false, false
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/pb33f/libopenapi-validator/helpers"
 	"github.com/pb33f/libopenapi-validator/schema_validation"
 	"github.com/pb33f/libopenapi/datamodel/high/base"
+	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 
 	"github.com/vendormock/vendormock/specs"
 )
@@ -36,7 +37,7 @@ type Validator struct {
 	// fast holds a compiled schema per schema object for Value: a value that passes needs no
 	// schema hashing, no lock and no error rendering (the library hashes the whole schema on
 	// every call to find its cache entry). Values that fail go through the library for findings.
-	fast    sync.Map // *base.Schema → *jsonschema.Schema (nil when it does not compile)
+	fast    sync.Map // fastKey → *jsonschema.Schema (nil when it does not compile)
 	options *config.ValidationOptions
 }
 
@@ -103,6 +104,12 @@ func (v *Validator) Request(r *http.Request, op *specs.Operation, body []byte) [
 		r2.ContentLength = int64(len(body))
 	} else {
 		r2.Body = http.NoBody
+	}
+	if v.requestPasses(r2, op, body) {
+		return nil
+	}
+	if body != nil {
+		r2.Body = io.NopCloser(bytes.NewReader(body))
 	}
 	v.mu.Lock()
 	ok, errs := v.lib.ValidateHttpRequestSyncWithPathItem(r2, op.PathItem, op.Path)
@@ -184,26 +191,74 @@ func (v *Validator) Value(s *base.Schema, value any) []Finding {
 
 // compiled is the schema compiled for Value's fast path, or nil.
 func (v *Validator) compiled(s *base.Schema) *jsonschema.Schema {
+	return v.compiledFor(s, schema_validation.SchemaValidationPurposeGeneric)
+}
+
+type fastKey struct {
+	s       *base.Schema
+	purpose schema_validation.SchemaValidationPurpose
+}
+
+// compiledFor is the schema compiled once for a purpose (a request body ignores readOnly
+// requirements), or nil when it does not compile.
+func (v *Validator) compiledFor(s *base.Schema, purpose schema_validation.SchemaValidationPurpose) *jsonschema.Schema {
 	if s == nil {
 		return nil
 	}
-	if c, ok := v.fast.Load(s); ok {
+	key := fastKey{s, purpose}
+	if c, ok := v.fast.Load(key); ok {
 		return c.(*jsonschema.Schema)
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if c, ok := v.fast.Load(s); ok {
+	if c, ok := v.fast.Load(key); ok {
 		return c.(*jsonschema.Schema)
 	}
 	var out *jsonschema.Schema
 	if s.GoLow() != nil {
-		c, err := schema_validation.CompileSchemaForValidation(s, schema_validation.SchemaValidationPurposeGeneric, v.options, v.vendor.SchemaVersion())
+		c, err := schema_validation.CompileSchemaForValidation(s, purpose, v.options, v.vendor.SchemaVersion())
 		if err == nil && c != nil {
 			out = c.CompiledSchema
 		}
 	}
-	v.fast.Store(s, out)
+	v.fast.Store(key, out)
 	return out
+}
+
+// requestPasses is Request's fast path for the common case, a JSON body: the body checks
+// against the operation's request schema compiled once, and the parameters through the
+// library (the library's body check hashes the whole schema on every call). A false answer
+// means "not known to pass": the caller then asks the library, which names the findings.
+func (v *Validator) requestPasses(r2 *http.Request, op *specs.Operation, body []byte) bool {
+	rb := op.Op.RequestBody
+	ct := r2.Header.Get("Content-Type")
+	if rb == nil || rb.Content == nil || len(body) == 0 || ct == "" || !strings.Contains(strings.ToLower(ct), "json") {
+		return false
+	}
+	mt, ok := helpers.FindMediaType(rb.Content, ct)
+	if !ok || mt.Schema == nil {
+		return false
+	}
+	c := v.compiledFor(mt.Schema.Schema(), schema_validation.SchemaValidationPurposeRequestBody)
+	if c == nil {
+		return false
+	}
+	var doc any
+	if json.Unmarshal(body, &doc) != nil || c.Validate(doc) != nil {
+		return false
+	}
+	pv := v.lib.GetParameterValidator()
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for _, check := range []func(*http.Request, *v3.PathItem, string) (bool, []*liberrors.ValidationError){
+		pv.ValidatePathParamsWithPathItem, pv.ValidateCookieParamsWithPathItem,
+		pv.ValidateHeaderParamsWithPathItem, pv.ValidateQueryParamsWithPathItem,
+	} {
+		if ok, _ := check(r2, op.PathItem, op.Path); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // convert maps the library's errors to findings, one per schema failure.
