@@ -37,7 +37,8 @@ type Validator struct {
 	// fast holds a compiled schema per schema object for Value: a value that passes needs no
 	// schema hashing, no lock and no error rendering (the library hashes the whole schema on
 	// every call to find its cache entry). Values that fail go through the library for findings.
-	fast    sync.Map // fastKey → *jsonschema.Schema (nil when it does not compile)
+	fast    sync.Map                       // fastKey → *jsonschema.Schema (nil when it does not compile)
+	byHash  map[hashKey]*jsonschema.Schema // guarded by mu
 	options *config.ValidationOptions
 }
 
@@ -68,6 +69,7 @@ func New(v *specs.Vendor, opts Options) *Validator {
 		config.WithLogger(logger))
 	schemaCache.warming.Store(false)
 	return &Validator{
+		byHash:   map[hashKey]*jsonschema.Schema{},
 		options:  config.NewValidationOptions(config.WithFormatAssertions(), config.WithLogger(logger)),
 		vendor:   v,
 		lib:      lib,
@@ -194,6 +196,11 @@ func (v *Validator) compiled(s *base.Schema) *jsonschema.Schema {
 	return v.compiledFor(s, schema_validation.SchemaValidationPurposeGeneric)
 }
 
+type hashKey struct {
+	hash    uint64
+	purpose schema_validation.SchemaValidationPurpose
+}
+
 type fastKey struct {
 	s       *base.Schema
 	purpose schema_validation.SchemaValidationPurpose
@@ -215,10 +222,18 @@ func (v *Validator) compiledFor(s *base.Schema, purpose schema_validation.Schema
 		return c.(*jsonschema.Schema)
 	}
 	var out *jsonschema.Schema
-	if s.GoLow() != nil {
-		c, err := schema_validation.CompileSchemaForValidation(s, purpose, v.options, v.vendor.SchemaVersion())
-		if err == nil && c != nil {
-			out = c.CompiledSchema
+	if low := s.GoLow(); low != nil {
+		// Schema objects are many (one per use of a $ref) but schemas few: compile once per
+		// schema content; the pointer cache above spares later calls the hashing.
+		hk := hashKey{low.Hash(), purpose}
+		if c, ok := v.byHash[hk]; ok {
+			out = c
+		} else {
+			c, err := schema_validation.CompileSchemaForValidation(s, purpose, v.options, v.vendor.SchemaVersion())
+			if err == nil && c != nil {
+				out = c.CompiledSchema
+			}
+			v.byHash[hk] = out
 		}
 	}
 	v.fast.Store(key, out)
