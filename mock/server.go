@@ -173,13 +173,15 @@ func (s *Server) compileVendor(v *specs.Vendor) (*vendorRuntime, error) {
 // ServeHTTP answers a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	t := &tracker{ResponseWriter: w, start: time.Now()}
+	// Deferred, so that a request whose handler aborts (a scenario fault over HTTP/2 panics with
+	// http.ErrAbortHandler) is logged and journaled too.
+	defer s.afterRequest(r, t)
 	setCORS(w.Header(), r)
 	if isPreflight(r) {
 		s.preflight(t, r)
 	} else {
 		s.router.ServeHTTP(t, withoutTrailingSlash(r))
 	}
-	s.afterRequest(r, t)
 }
 
 // afterRequest runs once the answer is written: the request log line, and the journal.
