@@ -20,14 +20,27 @@ func (o *opRuntime) scenarioStep(w http.ResponseWriter, req *request) bool {
 		return false
 	}
 	r := req.r
+	session := r.Header.Get(scenarios.HeaderSession)
 	out, err := eng.Decide(&scenarios.Request{
 		Vendor: o.vr.v.Name, Op: o.op, PathParams: req.params, Query: r.URL.Query(), Header: r.Header,
-		Body: req.body, Session: r.Header.Get(scenarios.HeaderSession), RemoteAddr: r.RemoteAddr,
+		Body: req.body, Session: session, RemoteAddr: r.RemoteAddr,
+		State: &templateState{store: o.s.store, vr: o.vr, session: session},
 	})
 	if err != nil {
-		if errors.Is(err, scenarios.ErrUnknownScenario) {
+		var te *scenarios.TemplateError
+		switch {
+		case errors.Is(err, scenarios.ErrUnknownScenario):
 			o.s.problem(w, r, http.StatusBadRequest, "unknown scenario", err.Error(), nil)
-		} else {
+		case errors.As(err, &te):
+			// The scenario file is at fault, not the client: 500, naming the file, line,
+			// scenario and rule; the journal names them too.
+			if t := trackerOf(w); t != nil {
+				t.scenario, t.rule = te.Scenario, te.Rule
+			}
+			o.s.log.LogAttrs(r.Context(), slog.LevelWarn, "scenario template failed",
+				slog.String("scenario", te.Vendor+"/"+te.Scenario), slog.String("rule", te.Rule), slog.String("error", err.Error()))
+			o.s.problem(w, r, http.StatusInternalServerError, "scenario template failed", err.Error(), nil)
+		default:
 			o.s.problem(w, r, http.StatusInternalServerError, "scenario failed", err.Error(), nil)
 		}
 		return true

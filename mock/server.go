@@ -121,6 +121,9 @@ func NewServer(opts Options) (*Server, error) {
 		}
 		s.router.MatcherFunc(matchMount(v.Mount)).Handler(d)
 	}
+	if err := s.checkScenarioTemplates(); err != nil {
+		return nil, err
+	}
 	if err := s.initState(); err != nil {
 		return nil, err
 	}
