@@ -33,7 +33,8 @@ type JournalEntry struct {
 	Scenario      string          `json:"scenario,omitempty"`
 	Rule          string          `json:"rule,omitempty"`
 	Fault         string          `json:"fault,omitempty"`
-	// Status is the answer's status; 0 when a fault left the request without one.
+	// Status is the status the client was sent (the announced one of a truncated answer); 0 when
+	// a fault left the request without one (reset, empty, hang).
 	Status     int     `json:"status"`
 	DurationMS float64 `json:"durationMs"`
 }

@@ -3,6 +3,7 @@ package mock
 import (
 	"bytes"
 	"errors"
+	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
@@ -19,14 +20,27 @@ func (o *opRuntime) scenarioStep(w http.ResponseWriter, req *request) bool {
 		return false
 	}
 	r := req.r
+	session := r.Header.Get(scenarios.HeaderSession)
 	out, err := eng.Decide(&scenarios.Request{
 		Vendor: o.vr.v.Name, Op: o.op, PathParams: req.params, Query: r.URL.Query(), Header: r.Header,
-		Body: req.body, Session: r.Header.Get(scenarios.HeaderSession), RemoteAddr: r.RemoteAddr,
+		Body: req.body, Session: session, RemoteAddr: r.RemoteAddr,
+		State: &templateState{store: o.s.store, vr: o.vr, session: session},
 	})
 	if err != nil {
-		if errors.Is(err, scenarios.ErrUnknownScenario) {
+		var te *scenarios.TemplateError
+		switch {
+		case errors.Is(err, scenarios.ErrUnknownScenario):
 			o.s.problem(w, r, http.StatusBadRequest, "unknown scenario", err.Error(), nil)
-		} else {
+		case errors.As(err, &te):
+			// The scenario file is at fault, not the client: 500, naming the file, line,
+			// scenario and rule; the journal names them too.
+			if t := trackerOf(w); t != nil {
+				t.scenario, t.rule = te.Scenario, te.Rule
+			}
+			o.s.log.LogAttrs(r.Context(), slog.LevelWarn, "scenario template failed",
+				slog.String("scenario", te.Vendor+"/"+te.Scenario), slog.String("rule", te.Rule), slog.String("error", err.Error()))
+			o.s.problem(w, r, http.StatusInternalServerError, "scenario template failed", err.Error(), nil)
+		default:
 			o.s.problem(w, r, http.StatusInternalServerError, "scenario failed", err.Error(), nil)
 		}
 		return true
@@ -90,7 +104,12 @@ func (o *opRuntime) scenarioAnswer(w http.ResponseWriter, req *request, out *sce
 	}
 }
 
-// fault breaks the exchange the way networks and overloaded vendors do.
+// fault breaks the exchange the way networks and overloaded vendors do. Over HTTP/1 it takes
+// the connection over; HTTP/2 cannot hand a connection over (one carries many requests), so
+// there the fault resets the request's stream by aborting the handler, after the head and half
+// the body of a truncated answer. Either way the request stays in the journal: ServeHTTP
+// records it on the way out, also when the handler aborts, with the status the client was sent
+// (that of a truncated answer; 0 when it was sent none).
 func (o *opRuntime) fault(w http.ResponseWriter, req *request, out *scenarios.Outcome) {
 	switch out.Fault {
 	case scenarios.FaultHang:
@@ -105,11 +124,11 @@ func (o *opRuntime) fault(w http.ResponseWriter, req *request, out *scenarios.Ou
 		writeBody(w, req.r, status, ct, body)
 		return
 	}
-	conn, buf, err := http.NewResponseController(w).Hijack()
+	rc := http.NewResponseController(w)
+	conn, buf, err := rc.Hijack()
 	if err != nil {
-		// HTTP/2 and recorders cannot hand the connection over; aborting the handler resets the
-		// stream, which is what the client sees of every one of these faults.
-		panic(http.ErrAbortHandler)
+		o.abort(w, rc, req, out)
+		return
 	}
 	defer conn.Close() // closing is the fault; its error tells us nothing new
 	switch out.Fault {
@@ -119,6 +138,9 @@ func (o *opRuntime) fault(w http.ResponseWriter, req *request, out *scenarios.Ou
 		}
 	case scenarios.FaultTruncated:
 		status, ct, body := o.faultBody(req, out)
+		if t := trackerOf(w); t != nil {
+			t.status = status // written past the tracker, straight to the connection
+		}
 		var head bytes.Buffer
 		head.WriteString("HTTP/1.1 " + strconv.Itoa(status) + " " + http.StatusText(status) + "\r\n")
 		head.WriteString("Content-Type: " + ct + "\r\nContent-Length: " + strconv.Itoa(len(body)+1) + "\r\n\r\n")
@@ -126,6 +148,25 @@ func (o *opRuntime) fault(w http.ResponseWriter, req *request, out *scenarios.Ou
 		_, _ = buf.Write(head.Bytes()) // the client may be gone already: the fault stands either way
 		_ = buf.Flush()
 	}
+}
+
+// abort is a fault where the connection cannot be taken over (HTTP/2): aborting the handler
+// resets the request's stream, which is what the client sees of a reset or an empty reply. A
+// truncated answer first sends its head, announcing one byte more than the half body that
+// follows. The panic unwinds through ServeHTTP, which journals the request on its way out.
+func (o *opRuntime) abort(w http.ResponseWriter, rc *http.ResponseController, req *request, out *scenarios.Outcome) {
+	if out.Fault == scenarios.FaultTruncated {
+		status, ct, body := o.faultBody(req, out)
+		h := w.Header()
+		h.Set("Content-Type", ct)
+		h.Set("Content-Length", strconv.Itoa(len(body)+1))
+		w.WriteHeader(status)
+		_, _ = w.Write(body[:len(body)/2]) // the client may be gone already: the fault stands either way
+		_ = rc.Flush()                     // the half body must leave before the reset
+	}
+	o.s.log.LogAttrs(req.r.Context(), slog.LevelDebug, "scenario fault aborts the handler",
+		slog.String("fault", out.Fault), slog.String("proto", req.r.Proto))
+	panic(http.ErrAbortHandler)
 }
 
 // faultBody is the answer a truncated or malformed reply is cut from: the rule's body, else the

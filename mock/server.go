@@ -124,6 +124,9 @@ func NewServer(opts Options) (*Server, error) {
 		}
 		s.router.MatcherFunc(matchMount(vr.v.Mount)).Handler(vr.dispatch)
 	}
+	if err := s.checkScenarioTemplates(); err != nil {
+		return nil, err
+	}
 	if err := s.initState(); err != nil {
 		return nil, err
 	}
@@ -207,13 +210,15 @@ func (s *Server) compileVendor(v *specs.Vendor) (*vendorRuntime, error) {
 // ServeHTTP answers a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	t := &tracker{ResponseWriter: w, start: time.Now()}
+	// Deferred, so that a request whose handler aborts (a scenario fault over HTTP/2 panics with
+	// http.ErrAbortHandler) is logged and journaled too.
+	defer s.afterRequest(r, t)
 	setCORS(w.Header(), r)
 	if isPreflight(r) {
 		s.preflight(t, r)
 	} else {
 		s.router.ServeHTTP(t, withoutTrailingSlash(r))
 	}
-	s.afterRequest(r, t)
 }
 
 // afterRequest runs once the answer is written: the request log line, and the journal.

@@ -296,18 +296,7 @@ func (o *opRuntime) shape(s *base.Schema, rec state.Record, key string) any {
 }
 
 // visible drops write-only fields (passwords are stored, never answered).
-func (o *opRuntime) visible(rec state.Record) state.Record {
-	if len(o.res.writeOnly) == 0 {
-		return rec
-	}
-	out := make(state.Record, len(rec))
-	for k, v := range rec {
-		if !o.res.writeOnly[k] {
-			out[k] = v
-		}
-	}
-	return out
-}
+func (o *opRuntime) visible(rec state.Record) state.Record { return o.res.visible(rec) }
 
 // list answers a page of the collection, filtered and sorted from the query, in the vendor's
 // pagination style.

@@ -8,5 +8,7 @@
 // each problem with file and line. NewEngine holds the runtime state: which scenarios are active
 // (run flag, admin activation, per-request header) and each rule's counters and rate windows.
 //
-// The package imports specs and specs/validate only; it never imports mock.
+// Templates read the request's stored records through State, an interface the server implements
+// and passes in with each Request. The package imports specs and specs/validate only; it never
+// imports mock.
 package scenarios

@@ -71,6 +71,9 @@ type Request struct {
 	// Credential identifies the caller for rate limits (the value of the operation's security
 	// headers); when empty the engine uses Authorization or an api-key header.
 	Credential string
+	// State is what the record and records template functions read: the stored records of the
+	// request's session. Nil makes templates that call them fail.
+	State State
 }
 
 // Outcome is what a rule decided for a request.
@@ -158,6 +161,9 @@ func sleep(ctx context.Context, d time.Duration) error {
 		return ctx.Err()
 	}
 }
+
+// Set is the scenarios the engine runs.
+func (e *Engine) Set() *Set { return e.set }
 
 // Sleep waits for d or until ctx ends, with the engine's (possibly fake) clock.
 func (e *Engine) Sleep(ctx context.Context, d time.Duration) error { return e.opts.Sleep(ctx, d) }
@@ -252,7 +258,8 @@ func (e *Engine) Reset() {
 // then the run flag's; within one tier the most specific match wins, ties going to the scenario
 // named first and then to the rule written first. A rule that declines (probability, a rate
 // limit not yet reached, a pass step, retired by times) leaves the request to the next one.
-// An unknown name in the header is an error wrapping ErrUnknownScenario.
+// An unknown name in the header is an error wrapping ErrUnknownScenario; a template that fails
+// while rendering the answer is a *TemplateError. A template calling pass declines its rule.
 func (e *Engine) Decide(req *Request) (*Outcome, error) {
 	headerNames, err := e.headerScenarios(req)
 	if err != nil {

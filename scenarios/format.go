@@ -70,7 +70,7 @@ type Respond struct {
 	// Body is a literal JSON value (HasBody distinguishes an explicit null).
 	Body    any
 	HasBody bool
-	// Template is a Go text/template rendering the body from request values.
+	// Template is a Go text/template rendering the body from request values and stored records.
 	Template string
 	// Generate asks for a body generated from the schema documented for Status.
 	Generate bool
@@ -79,6 +79,10 @@ type Respond struct {
 	// ContentType overrides the answer's media type.
 	ContentType string
 	Line        int
+
+	// bodyTmpl and headerTmpls are Template and the Headers values that are templates, parsed.
+	bodyTmpl    *tmpl
+	headerTmpls map[string]*tmpl
 }
 
 // Step is one entry of a sequence: an answer, a fault, or Pass (the normal answer).

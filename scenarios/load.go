@@ -11,7 +11,6 @@ import (
 	"path"
 	"sort"
 	"strings"
-	"text/template"
 
 	"github.com/vendormock/vendormock/specs"
 	"github.com/vendormock/vendormock/specs/validate"
@@ -219,18 +218,10 @@ func (l *loader) compile(v *specs.Vendor, sc *Scenario) *compiled {
 }
 
 func (l *loader) compileRespond(v *specs.Vendor, sc *Scenario, r *Rule, resp *Respond, ops []*specs.Operation) *compiledRespond {
-	cr := &compiledRespond{Respond: resp, headers: map[string]*template.Template{}}
-	for name, val := range resp.Headers {
-		// parse errors were reported by Parse
-		if t, err := parseTemplate(name, val); err == nil && t != nil {
-			cr.headers[name] = t
-		}
-	}
-	if resp.Template != "" {
-		cr.tmpl, _ = parseTemplate("body", resp.Template) // parse errors were reported by Parse
-		if cr.tmpl == nil {
-			cr.body = []byte(resp.Template)
-		}
+	// Templates were parsed (and their errors reported) by Parse.
+	cr := &compiledRespond{Respond: resp, headers: resp.headerTmpls, tmpl: resp.bodyTmpl}
+	if resp.Template != "" && cr.tmpl == nil {
+		cr.body = []byte(resp.Template)
 	}
 	if resp.HasBody {
 		b, err := json.Marshal(resp.Body)

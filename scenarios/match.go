@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"text/template"
 
 	"github.com/pb33f/libopenapi/datamodel/high/base"
 
@@ -40,8 +39,8 @@ type compiledStep struct {
 type compiledRespond struct {
 	*Respond
 	body    []byte // literal body, encoded; or a template without actions
-	tmpl    *template.Template
-	headers map[string]*template.Template // header values that are templates
+	tmpl    *tmpl
+	headers map[string]*tmpl // header values that are templates
 }
 
 // resolve finds the operations a match selects; an unknown operationId, or a method and path no

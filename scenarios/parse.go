@@ -233,9 +233,17 @@ func (p *parser) respond(n *yaml.Node, what string) *Respond {
 	}
 	if v := keys["headers"]; v != nil {
 		r.Headers = p.stringMap(v, what+".headers")
-		for name, val := range r.Headers {
-			if _, err := parseTemplate(name, val); err != nil {
-				p.add(v.Line, "%s.headers.%s: %v", what, name, err)
+		r.headerTmpls = map[string]*tmpl{}
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			k, val := v.Content[i], v.Content[i+1]
+			if _, ok := r.Headers[k.Value]; !ok {
+				continue
+			}
+			t, line, err := parseTemplate(k.Value, val.Value, textPos{line: val.Line, block: val.Style&yaml.LiteralStyle != 0})
+			if err != nil {
+				p.add(line, "%s.headers.%s: %v", what, k.Value, err)
+			} else if t != nil {
+				r.headerTmpls[k.Value] = t
 			}
 		}
 	}
@@ -248,9 +256,11 @@ func (p *parser) respond(n *yaml.Node, what string) *Respond {
 	}
 	if v := keys["template"]; v != nil {
 		r.Template = p.str(v, what+".template")
-		if _, err := parseTemplate("body", r.Template); err != nil {
-			p.add(v.Line, "%s.template: %v", what, err)
+		t, line, err := parseTemplate("body", r.Template, textPos{line: v.Line, block: v.Style&yaml.LiteralStyle != 0})
+		if err != nil {
+			p.add(line, "%s.template: %v", what, err)
 		}
+		r.bodyTmpl = t
 	}
 	if v := keys["generate"]; v != nil {
 		r.Generate = p.boolean(v, what+".generate")

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"encoding/binary"
+	"errors"
 	"hash/fnv"
 	"math"
 	"net/http"
@@ -29,7 +30,7 @@ func (e *Engine) apply(r *compiledRule, req *Request, body func() any) (*Outcome
 	data := func() *TemplateData {
 		return &TemplateData{Vendor: req.Vendor, Operation: req.Op.ID, Method: req.Op.Method, Path: req.Op.Path,
 			PathParams: req.PathParams, Query: firstValues(req.Query, false), Header: firstValues(req.Header, true),
-			Body: body(), Now: e.opts.Now(), Count: count}
+			Body: body(), Session: req.Session, Now: e.opts.Now(), Count: count}
 	}
 	respond, fault, delay := r.respond, r.Fault, r.Delay
 	var rl *RateLimitInfo
@@ -72,8 +73,17 @@ func (e *Engine) apply(r *compiledRule, req *Request, body func() any) (*Outcome
 		if rl != nil {
 			d.RateLimit = *rl
 		}
-		if err := fillAnswer(out, respond, d); err != nil {
-			return nil, err
+		if err := fillAnswer(out, respond, d, req.State); err != nil {
+			if errors.Is(err, errPass) {
+				return nil, nil // the template passed: the rule declines, as a pass step does
+			}
+			te := &TemplateError{Vendor: r.scenario.Vendor, Scenario: r.scenario.Name, Rule: out.Rule,
+				File: r.scenario.File, Line: respond.Line, Err: err}
+			var re *renderError
+			if errors.As(err, &re) && re.line > 0 {
+				te.Line = re.line
+			}
+			return nil, te
 		}
 		if rl != nil && out.Header.Get("Retry-After") == "" {
 			out.Header.Set("Retry-After", strconv.Itoa(rl.Reset))
@@ -86,7 +96,8 @@ func (e *Engine) apply(r *compiledRule, req *Request, body func() any) (*Outcome
 	return out, nil
 }
 
-func fillAnswer(out *Outcome, resp *compiledRespond, d *TemplateData) error {
+// fillAnswer renders a respond into the outcome; templates read stored records from st.
+func fillAnswer(out *Outcome, resp *compiledRespond, d *TemplateData, st State) error {
 	out.Status = resp.Status
 	out.Generate = resp.Generate
 	out.Message = resp.Message
@@ -94,7 +105,7 @@ func fillAnswer(out *Outcome, resp *compiledRespond, d *TemplateData) error {
 	out.Header = http.Header{}
 	for name, val := range resp.Headers {
 		if t := resp.headers[name]; t != nil {
-			b, err := render(t, d)
+			b, err := t.render(d, st)
 			if err != nil {
 				return err
 			}
@@ -104,8 +115,11 @@ func fillAnswer(out *Outcome, resp *compiledRespond, d *TemplateData) error {
 	}
 	switch {
 	case resp.tmpl != nil:
-		b, err := render(resp.tmpl, d)
+		b, err := resp.tmpl.render(d, st)
 		if err != nil {
+			return err
+		}
+		if err := resp.tmpl.checkJSON(b, resp.ContentType); err != nil {
 			return err
 		}
 		out.Body, out.HasBody = b, true

@@ -1,11 +1,9 @@
 package scenarios
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
-	"text/template"
 	"time"
 
 	yaml "github.com/pb33f/go-yaml"
@@ -150,16 +148,4 @@ func (p *parser) strings(n *yaml.Node, what string) []string {
 		}
 	}
 	return out
-}
-
-// parseTemplate parses text as a template when it contains an action, else returns nil.
-func parseTemplate(name, text string) (*template.Template, error) {
-	if !bytes.Contains([]byte(text), []byte("{{")) {
-		return nil, nil
-	}
-	t, err := template.New(name).Option("missingkey=zero").Funcs(templateFuncs()).Parse(text)
-	if err != nil {
-		return nil, fmt.Errorf("template: %w", err)
-	}
-	return t, nil
 }

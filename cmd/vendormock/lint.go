@@ -18,9 +18,10 @@ const lintUsage = `Usage: vendormock lint [flags]
 Loads descriptions and their sidecar files and reports every problem: files that do not load
 (with the file and JSON pointer), unknown security schemes or generator names, and examples that
 do not validate against their own schema. Then checks the scenario files (bundled and --scenarios
-DIR) against all descriptions together: unknown vendors, operations and paths, bad YAML and
-bodies that do not validate, each with file and line; statuses a description does not document
-are reported as warnings. Exits 1 when there is any problem (warnings do not count).
+DIR) against all descriptions together: unknown vendors, operations and paths, bad YAML,
+templates that do not parse or read resources the vendor does not have, and bodies that do not
+validate, each with file and line; statuses a description does not document are reported as
+warnings. Exits 1 when there is any problem (warnings do not count).
 
 Examples:
   vendormock lint                        # the bundled vendors

@@ -293,3 +293,50 @@ func TestREADMEScenarioExampleLints(t *testing.T) {
 		t.Fatalf("lint of the README example: %v\n%s%s", err, stdout.String(), stderr.String())
 	}
 }
+
+// TestScenarioTemplatesChecked: lint and serve reject a template that does not parse and one that
+// reads a resource the vendor does not have, naming file and line; a template reading a real
+// resource passes.
+func TestScenarioTemplatesChecked(t *testing.T) {
+	for _, tc := range []struct {
+		name, template string
+		code           int
+		want           string
+	}{
+		{"does not parse", "|\n            {{with record \"patients\" .PathParams.PatNum}}\n              {{json .}}{{end}\n", 1,
+			"t.yaml:9: scenario \"a\" rule \"rule-1\": respond.template: bad character U+007D '}'"},
+		{"unknown resource", "'{{json (record \"patientz\" .PathParams.PatNum)}}'\n", 1,
+			"t.yaml:7: scenario \"a\" rule \"rule-1\": record \"patientz\": the vendor has no such resource"},
+		{"stored patient", "'{{json (record \"patients\" .PathParams.PatNum)}}'\n", 0, "0 problems"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "opendental")
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			file := "scenarios:\n  - name: a\n    rules:\n      - match: {operations: [getPatient]}\n        respond:\n          status: 200\n          template: " + tc.template
+			if err := os.WriteFile(filepath.Join(dir, "t.yaml"), []byte(file), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			args := [][]string{{"lint", "--spec", "opendental=../../specs/opendental/openapi.yaml", "--scenarios", filepath.Dir(dir)}}
+			if tc.code != 0 {
+				// serve stops at start-up with the same problem (before it listens).
+				args = append(args, []string{"serve", "--spec", "opendental=../../specs/opendental/openapi.yaml", "--port", "0", "--scenarios", filepath.Dir(dir)})
+			}
+			for _, a := range args {
+				var stdout, stderr bytes.Buffer
+				err := run(context.Background(), a, &stdout, &stderr)
+				all := stdout.String() + stderr.String()
+				if err != nil {
+					all += err.Error()
+				}
+				if code := exitCode(err); code != tc.code || !strings.Contains(all, tc.want) {
+					t.Fatalf("%s: exit %d, want %d with %q: %s", a[0], code, tc.code, tc.want, all)
+				}
+				if tc.code != 0 && !strings.Contains(all, filepath.Join(dir, "t.yaml")) {
+					t.Fatalf("%s: the problem does not name the file: %s", a[0], all)
+				}
+			}
+		})
+	}
+}

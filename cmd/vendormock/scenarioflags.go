@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/vendormock/vendormock/mock"
 	"github.com/vendormock/vendormock/scenarios"
 	"github.com/vendormock/vendormock/specs"
 )
@@ -88,6 +89,11 @@ func (f *scenarioFlags) lintScenarios(ctx context.Context, cat *specs.Catalog, p
 		print(err.Error())
 		return 1
 	}
-	print(fmt.Sprintf("scenarios: %d scenarios, %d warnings, 0 problems", len(set.Scenarios()), len(warnings)))
-	return 0
+	// Templates may read only the resources the server infers (as serve checks at start).
+	problems := set.CheckResources(mock.ScenarioResources(cat))
+	for _, p := range problems {
+		print(p.String())
+	}
+	print(fmt.Sprintf("scenarios: %d scenarios, %d warnings, %d problems", len(set.Scenarios()), len(warnings), len(problems)))
+	return len(problems)
 }
