@@ -106,6 +106,9 @@ func (o *opRuntime) authCheck(w http.ResponseWriter, req *request) bool {
 	}
 	why := ""
 	for _, alt := range o.security {
+		if !alt.present(req.r) {
+			continue // an alternative the request does not use (basic when it sent a cookie) proves nothing
+		}
 		reason := o.strictAlternative(alt, req.r)
 		if reason == "" {
 			return true
@@ -133,19 +136,20 @@ func (o *opRuntime) strictAlternative(alt alternative, r *http.Request) string {
 			if keyed {
 				continue
 			}
-			if o.s.knownKey(v) {
+			if o.vr.knownKey(c.scheme, v) {
 				keyed = true
-			} else if _, why := o.s.tokens.check(v); why == "" {
+			} else if _, why := o.token(v); why == "" {
 				keyed = true
-			} else {
-				keyReason = "the API key in " + c.scheme + " is not one of the configured keys"
+			} else if keyReason == "" {
+				keyReason = "the API key in " + c.scheme + " is not one of the keys configured for " + o.vr.v.Name +
+					" (fixtures/" + o.vr.v.Name + "/credentials.json, --api-key)"
 			}
 			continue
 		}
-		if o.s.knownKey(v) {
+		if o.vr.knownKey(c.scheme, v) {
 			continue
 		}
-		if _, why := o.s.tokens.check(v); why != "" {
+		if _, why := o.token(v); why != "" {
 			return c.scheme + ": " + why
 		}
 	}
@@ -155,13 +159,14 @@ func (o *opRuntime) strictAlternative(alt alternative, r *http.Request) string {
 	return ""
 }
 
-func (s *Server) knownKey(v string) bool {
-	for _, k := range s.opts.APIKeys {
-		if k == v {
-			return true
-		}
+// token checks a presented token: issued by this server for this vendor's family, live and not
+// revoked ("" when it is acceptable).
+func (o *opRuntime) token(v string) (*issued, string) {
+	it, why := o.s.tokens.check(v)
+	if it != nil && !o.vr.acceptsToken(it) {
+		return it, "the token was issued by " + it.vendor + ", not for " + o.vr.v.Name
 	}
-	return false
+	return it, why
 }
 
 // authAnswer runs the auth flows after validation: logins issue tokens, logouts revoke the
@@ -184,7 +189,7 @@ func (o *opRuntime) authAnswer(w http.ResponseWriter, req *request) bool {
 		if tok == "" {
 			return false
 		}
-		it, why := o.s.tokens.check(tok)
+		it, why := o.token(tok)
 		if it == nil || why != "" {
 			return false
 		}
@@ -203,7 +208,7 @@ func (o *opRuntime) login(w http.ResponseWriter, req *request) bool {
 	_ = json.Unmarshal(req.body, &in) // a login without a JSON object body logs in "someone"
 	if o.s.opts.AuthStrict {
 		if rt := stringField(in, "refreshToken", "refresh_token"); rt != "" {
-			if _, why := o.s.tokens.check(rt); why != "" {
+			if _, why := o.token(rt); why != "" {
 				o.refuse(w, req, "refresh token: "+why)
 				return true
 			}

@@ -11,19 +11,29 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vendormock/vendormock/fixtures"
 	"github.com/vendormock/vendormock/mock"
 	"github.com/vendormock/vendormock/specs"
 )
 
-func newAuthServer(t *testing.T, strict bool, keys ...string) (*mock.Server, *fakeClock) {
+func newAuthServer(t *testing.T, strict bool, creds ...fixtures.Credentials) (*mock.Server, *fakeClock) {
 	t.Helper()
 	clock := newFakeClock()
 	srv, err := mock.NewServer(mock.Options{Catalog: loadCatalog(t, specs.Bundled()...), Logger: slog.New(slog.DiscardHandler),
-		Seed: 7, Now: clock.Now, AuthStrict: strict, APIKeys: keys})
+		Seed: 7, Now: clock.Now, AuthStrict: strict, Credentials: creds})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return srv, clock
+}
+
+// keysFor lists accepted keys of one vendor, as a credentials.json file or --api-key would.
+func keysFor(vendor string, keys ...string) fixtures.Credentials {
+	c := fixtures.Credentials{Path: "test/" + vendor + "/credentials.json", Vendor: vendor}
+	for _, k := range keys {
+		c.Keys = append(c.Keys, fixtures.Key{Key: k})
+	}
+	return c
 }
 
 // verifyJWT checks an HS256 signature with mock.TokenKey(seed) and returns the claims.
@@ -98,7 +108,7 @@ func TestCurrentUserAnswersLoggedInUser(t *testing.T) {
 }
 
 func TestStrictAuth(t *testing.T) {
-	srv, clock := newAuthServer(t, true, "static-key")
+	srv, clock := newAuthServer(t, true, keysFor("heydonto-auth", "static-key"))
 	user := "/heydonto-auth/auth/user"
 	for _, tc := range []struct {
 		name   string
@@ -182,7 +192,7 @@ func TestSynchronizerActivateAndRefresh(t *testing.T) {
 }
 
 func TestHeroHealthAccessToken(t *testing.T) {
-	srv, clock := newAuthServer(t, true, "partner-key")
+	srv, clock := newAuthServer(t, true, keysFor("herohealth", "partner-key"))
 	hero := map[string]string{"x-api-key": "partner-key", "x-practice-group-id": "12"}
 	if rec := call(t, srv, "POST", "/herohealth/v1/access_token", "", with(hero, "x-api-key", "other")); rec.Code != 401 {
 		t.Fatalf("unlisted key in strict mode: %d %s", rec.Code, rec.Body)

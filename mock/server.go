@@ -51,10 +51,11 @@ type Options struct {
 	// DefaultJournalSize).
 	JournalSize int
 	// AuthStrict accepts only tokens issued by the mock's login operations (live, not revoked)
-	// and the API keys in APIKeys; the default accepts any well-formed credential.
+	// and the keys listed in Credentials; the default accepts any well-formed credential.
 	AuthStrict bool
-	// APIKeys are the keys (and static bearer tokens) accepted in strict mode.
-	APIKeys []string
+	// Credentials are the keys (and static bearer tokens) strict mode accepts, per vendor:
+	// bundled and users' credentials.json files and --api-key flags.
+	Credentials []fixtures.Credentials
 }
 
 // Server serves every operation of every vendor in the catalog. It is an http.Handler.
@@ -80,6 +81,9 @@ type vendorRuntime struct {
 	dispatch *dispatcher
 	// fieldCache holds declared property names per answer schema (*base.Schema -> map[string]bool).
 	fieldCache sync.Map
+	// keys are the credentials strict mode accepts for this vendor: key -> security scheme
+	// names ("" for any scheme). Read-only once the server is built.
+	keys map[string][]string
 }
 
 // NewServer compiles routes, validators and response plans for every operation once, so that a
@@ -120,6 +124,9 @@ func NewServer(opts Options) (*Server, error) {
 			continue
 		}
 		s.router.MatcherFunc(matchMount(v.Mount)).Handler(d)
+	}
+	if err := s.applyCredentials(); err != nil {
+		return nil, err
 	}
 	if err := s.initState(); err != nil {
 		return nil, err
