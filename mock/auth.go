@@ -215,9 +215,15 @@ func (o *opRuntime) login(w http.ResponseWriter, req *request) bool {
 		}
 	}
 	user, subject, claims := o.loginSubject(req, in)
+	g := grant{vendor: o.vr.v.Name, session: req.r.Header.Get(SessionHeader), subject: subject, user: user, claims: claims,
+		device: stringField(in, "deviceId", "device_id")}
 	if rt := stringField(in, "refreshToken", "refresh_token"); rt != "" {
 		if it, why := o.s.tokens.check(rt); why == "" && it.vendor == o.vr.v.Name {
-			user, subject, claims = it.user, it.subject, it.claims // a refresh keeps the identity, rotates the pair
+			// A refresh keeps the identity (and device), rotates the pair.
+			g.user, g.subject, g.claims = it.user, it.subject, it.claims
+			if it.device != "" {
+				g.device = it.device
+			}
 			o.s.tokens.revoke(rt)
 		}
 	}
@@ -234,11 +240,11 @@ func (o *opRuntime) login(w http.ResponseWriter, req *request) bool {
 		switch {
 		case accessTokenFields[key] && isStringType(ps2):
 			if access == "" {
-				access, _ = o.s.tokens.issue(o.vr.v.Name, subject, user, claims, life, jwt)
+				access, _ = o.s.tokens.issue(g, life, jwt)
 			}
 			body[name] = access
 		case refreshTokenFields[key] && isStringType(ps2):
-			tok, _ := o.s.tokens.issue(o.vr.v.Name, subject, user, claims, refreshTokenLife, false)
+			tok, _ := o.s.tokens.issue(g, refreshTokenLife, false)
 			body[name] = tok
 		case expiresFields[key] && (hasType(ps2, "integer") || hasType(ps2, "number")):
 			body[name] = int64(life / time.Second)

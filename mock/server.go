@@ -248,6 +248,11 @@ func (s *Server) initState() error {
 	if err := st.SetBase(base); err != nil {
 		return fmt.Errorf("mock: seed state: %w", err)
 	}
+	// Issued tokens are state too: exported, saved, loaded and reset with the records.
+	if err := st.Register(tokensExtension, s.tokens); err != nil {
+		return fmt.Errorf("mock: state: %w", err)
+	}
+	s.tokens.changed = st.MarkChanged
 	s.store = st
 	return nil
 }

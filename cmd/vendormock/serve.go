@@ -32,7 +32,9 @@ vendor that issued it: heydonto-auth's open /heydonto too) and keys listed per v
 is matched as the request sends it: the x-api-key value, the token after "Bearer ", the whole
 Open Dental value "ODFHIR {DeveloperKey}/{CustomerKey}". Bundled sample keys: Hero Health
 x-api-key vm-herohealth-sample-key; Open Dental
-Authorization: ODFHIR vm-sample-developer-key/vm-sample-customer-key.
+Authorization: ODFHIR vm-sample-developer-key/vm-sample-customer-key. Issued tokens are state:
+--state-file and GET/PUT /__admin/state keep them, POST /__admin/reset forgets them all, and
+POST /__admin/reset?session=ID those issued to logins that sent X-Vendormock-Session: ID.
 
 Examples:
   vendormock serve
@@ -41,6 +43,7 @@ Examples:
   vendormock serve --port 0 --seed 42 --log-format json
   vendormock serve --scenario opendental/free-tier-throttle --scenarios ./my-scenarios
   vendormock serve --auth strict --api-key herohealth=my-key --api-key 'opendental=ODFHIR dev/cust'
+  vendormock serve --auth strict --state-file ./state.json   # records and issued tokens survive restarts
 
 `
 
@@ -74,7 +77,7 @@ func (c *serveConfig) register(fs *pflag.FlagSet) {
 	fs.Int64Var(&c.maxBodyBytes, "max-body-bytes", mock.DefaultMaxBodyBytes, "largest accepted request body (413 above it)")
 	c.scenarioFlags.register(fs)
 	fs.IntVar(&c.journalSize, "journal-size", mock.DefaultJournalSize, "how many recent requests GET /__admin/requests keeps")
-	fs.StringVar(&c.stateFile, "state-file", "", "load state from this file at start and save it (atomically, at most once a second) after changes and on shutdown")
+	fs.StringVar(&c.stateFile, "state-file", "", "load state (records and issued tokens) from this file at start and save it (atomically, at most once a second) after changes and on shutdown")
 	fs.IntVar(&c.seedRecords, "seed-records", mock.DefaultSeedRecords, "records each collection holds at start")
 	fs.IntVar(&c.maxRecords, "max-records", 100000, "records one session may store (507 past it)")
 	fs.StringVar(&c.auth, "auth", "permissive", "credential checks: permissive (any well-formed credential) or strict (only tokens issued by login operations and keys listed in <vendor>/credentials.json or --api-key)")
