@@ -22,6 +22,7 @@ const (
 	authLogin
 	authLogout
 	authCurrentUser
+	authDeactivate
 )
 
 // Auth flow operations are recognised by path suffix (and, for logins, a token field in the
@@ -29,6 +30,7 @@ const (
 var (
 	loginSuffixes       = []string{"/login", "/access_token", "/token", "/synchronizer/activate", "/synchronizer/refresh"}
 	logoutSuffixes      = []string{"/logout"}
+	deactivateSuffixes  = []string{"/synchronizer/deactivate"}
 	currentUserSuffixes = []string{"/auth/user", "/users/current", "/users/me", "/me"}
 	// accessTokenFields and refreshTokenFields are the body properties a login fills with issued tokens.
 	accessTokenFields  = map[string]bool{"token": true, "accesstoken": true, "access_token": true, "jwt": true, "idtoken": true, "id_token": true}
@@ -50,6 +52,8 @@ func (o *opRuntime) classifyAuth() authKind {
 	path := strings.TrimSuffix(o.op.Path, "/")
 	method := strings.ToUpper(o.op.Method)
 	switch {
+	case method == http.MethodPost && hasSuffix(path, deactivateSuffixes):
+		return authDeactivate
 	case method == http.MethodPost && hasSuffix(path, loginSuffixes) && o.loginSchema() != nil:
 		return authLogin
 	case method == http.MethodPost && hasSuffix(path, logoutSuffixes):
@@ -178,9 +182,13 @@ func (o *opRuntime) authAnswer(w http.ResponseWriter, req *request) bool {
 	}
 	switch o.auth {
 	case authLogout:
-		if tok := bearerToken(req.r); tok != "" {
-			o.s.tokens.revoke(tok)
-		}
+		o.revokePresented(req.r)
+		o.setAuthCookie(w, "", 0)
+		return false
+	case authDeactivate:
+		var in map[string]any
+		_ = json.Unmarshal(req.body, &in) // validated already; no device means nothing to revoke
+		o.s.tokens.revokeDevice(tokenFamily(o.vr.v.Name), stringField(in, "deviceId", "device_id"))
 		return false
 	case authLogin:
 		return o.login(w, req)
@@ -350,8 +358,60 @@ func (o *opRuntime) writeAuthBody(w http.ResponseWriter, req *request, body map[
 		return false
 	}
 	o.writeHeaders(w, p, o.genKey(req, o.success))
+	if tok := stringField(body, "token", "accessToken", "access_token"); tok != "" && o.auth == authLogin {
+		o.setAuthCookie(w, tok, o.tokenLife())
+	}
 	writeBody(w, req.r, o.success, p.jsonMedia().contentType, b)
 	return true
+}
+
+// authCookieName is the cookie a login sets and a logout clears for browser clients, where the
+// login documents a Set-Cookie header (HeyDonto documents the cookie, not its name).
+const authCookieName = "access_token"
+
+// setAuthCookie sets the auth cookie to an issued token (or clears it, for tok ""), when the
+// operation's success answer documents Set-Cookie.
+func (o *opRuntime) setAuthCookie(w http.ResponseWriter, tok string, life time.Duration) {
+	if !o.documentsSetCookie() {
+		return
+	}
+	c := &http.Cookie{Name: authCookieName, Value: tok, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		MaxAge: int(life / time.Second)}
+	if tok == "" {
+		c.MaxAge = -1 // Max-Age=0: delete it now
+	}
+	w.Header().Set("Set-Cookie", c.String())
+}
+
+func (o *opRuntime) documentsSetCookie() bool {
+	p := o.plan(o.success)
+	if p == nil {
+		return false
+	}
+	for _, h := range p.headers {
+		if strings.EqualFold(h.name, "Set-Cookie") {
+			return true
+		}
+	}
+	return false
+}
+
+// revokePresented revokes the tokens a logout presents: the bearer token and any cookie
+// holding a token issued for this vendor's family (the auth cookie of browser clients, whatever
+// its name).
+func (o *opRuntime) revokePresented(r *http.Request) {
+	candidates := []string{bearerToken(r)}
+	for _, c := range r.Cookies() {
+		candidates = append(candidates, c.Value)
+	}
+	for _, v := range candidates {
+		if v == "" {
+			continue
+		}
+		if it, _ := o.s.tokens.check(v); it != nil && o.vr.acceptsToken(it) {
+			o.s.tokens.revoke(v)
+		}
+	}
 }
 
 // tokenLife is the lifetime the description documents ("valid for 24 hours"), else 24 hours.
