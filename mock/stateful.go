@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/pb33f/libopenapi/datamodel/high/base"
 
@@ -39,7 +38,7 @@ func (o *opRuntime) stateful(w http.ResponseWriter, req *request) {
 			if !ok2 {
 				return
 			}
-			patch = o.stamp(patch, false)
+			old := rec
 			var err error
 			if o.role == roleUpdate && ok {
 				if merged, isObj := state.MergePatch(rec, patch).(map[string]any); isObj {
@@ -48,6 +47,7 @@ func (o *opRuntime) stateful(w http.ResponseWriter, req *request) {
 			} else {
 				rec = patch
 			}
+			rec = o.stampRecord(rec, old, patch, !ok)
 			if rec, err = sess.SetSingleton(r.coll, rec); err != nil {
 				o.storeError(w, req, err)
 				return
@@ -76,12 +76,11 @@ func (o *opRuntime) stateful(w http.ResponseWriter, req *request) {
 		if !ok {
 			return
 		}
-		body = o.stamp(body, false)
 		delete(body, r.idField)
 		if o.role == roleUpdate {
 			rec, err = sess.Update(r.coll, id, func(old state.Record) (state.Record, error) {
 				merged, _ := state.MergePatch(old, body).(map[string]any)
-				return o.conform(merged, old, req), nil
+				return o.conform(o.stampRecord(merged, old, body, false), old, req), nil
 			})
 		} else {
 			rec, err = sess.Update(r.coll, id, func(old state.Record) (state.Record, error) {
@@ -97,7 +96,7 @@ func (o *opRuntime) stateful(w http.ResponseWriter, req *request) {
 				for k, v := range body {
 					next[k] = v
 				}
-				return o.conform(next, old, req), nil
+				return o.conform(o.stampRecord(next, old, body, false), old, req), nil
 			})
 		}
 	case roleDelete:
@@ -145,29 +144,6 @@ func (o *opRuntime) bodyObject(w http.ResponseWriter, req *request) (state.Recor
 	return rec, true
 }
 
-// stamp sets server-owned timestamps: created* on create, updated*/modified* always.
-func (o *opRuntime) stamp(rec state.Record, create bool) state.Record {
-	now := o.s.opts.Now().UTC()
-	for name, s := range o.res.fields {
-		if s == nil {
-			continue
-		}
-		l := strings.ToLower(name)
-		isUpdate := strings.HasPrefix(l, "updated") || strings.HasPrefix(l, "modified") || l == "datetstamp" || l == "secdatetedit"
-		isCreate := strings.HasPrefix(l, "created") || l == "secdatetentry"
-		if !(isUpdate || create && isCreate) {
-			continue
-		}
-		switch {
-		case s.Format == "date-time":
-			rec[name] = now.Format(time.RFC3339)
-		case strings.Contains(s.Pattern, `\d{2}:\d{2}:\d{2}`) && !strings.Contains(s.Pattern, "T"):
-			rec[name] = now.Format("2006-01-02 15:04:05")
-		}
-	}
-	return rec
-}
-
 // create stores a record: generated server-owned fields, overlaid with what the client sent.
 func (o *opRuntime) create(w http.ResponseWriter, req *request, sess *state.Session) {
 	body, ok := o.bodyObject(w, req)
@@ -194,7 +170,7 @@ func (o *opRuntime) create(w http.ResponseWriter, req *request, sess *state.Sess
 			rec[p] = coerce(v, r.fields[p])
 		}
 	}
-	rec = o.conform(o.stamp(rec, true), nil, req)
+	rec = o.conform(o.stampRecord(rec, nil, body, true), nil, req)
 	stored, err := sess.Create(r.coll, rec)
 	if err != nil {
 		o.storeError(w, req, err)
