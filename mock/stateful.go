@@ -295,6 +295,17 @@ func (o *opRuntime) list(w http.ResponseWriter, req *request, sess *state.Sessio
 	if sp := req.pagination; sp != nil {
 		maxOverride, sizeOverride = sp.MaxPageSize, sp.PageSize
 	}
+	if pg.cursor != "" && q.Get(pg.cursor) != "" {
+		if _, err := state.ParseCursor(q.Get(pg.cursor)); err != nil {
+			// Django REST framework answers an unknown cursor with 404 {"detail": "Invalid cursor"}.
+			status := http.StatusBadRequest
+			if o.op.Documents(http.StatusNotFound) && !o.op.Documents(http.StatusBadRequest) {
+				status = http.StatusNotFound
+			}
+			o.errorResponse(w, req, status, "invalid cursor", "Invalid cursor", nil)
+			return
+		}
+	}
 	offset, limit, page := pg.window(q, maxOverride, sizeOverride)
 	query := o.buildQuery(q, req.params)
 	query.Offset, query.Limit = offset, limit
@@ -377,15 +388,36 @@ func fillPaging(env map[string]any, s *base.Schema, req *request, pg *paging, to
 		pages = int(math.Ceil(float64(total) / float64(limit)))
 	}
 	hasNext := limit > 0 && offset+limit < total
+	// link is the URL of the page at off, as Django REST framework writes next/previous: the
+	// request's absolute URL (with the trailing slash the description has) with the paging
+	// parameter replaced, and removed for the first page; query parameters sorted.
+	path := req.r.URL.Path
+	if strings.HasSuffix(req.relPath, "/") && !strings.HasSuffix(path, "/") {
+		path += "/"
+	}
 	link := func(off int) any {
 		q := req.r.URL.Query()
+		param, value := "", ""
 		switch {
 		case pg.offset != "":
-			q.Set(pg.offset, itoa(off))
+			param, value = pg.offset, itoa(off)
+		case pg.cursor != "":
+			param, value = pg.cursor, state.Cursor(off)
 		case pg.page != "" && limit > 0:
-			q.Set(pg.page, itoa(off/limit+pg.pageBase))
+			param, value = pg.page, itoa(off/limit+pg.pageBase)
 		}
-		return requestBase(req.r) + req.r.URL.Path + "?" + q.Encode()
+		switch {
+		case param == "":
+		case off <= 0:
+			q.Del(param)
+		default:
+			q.Set(param, value)
+		}
+		u := requestBase(req.r) + path
+		if enc := q.Encode(); enc != "" {
+			u += "?" + enc
+		}
+		return u
 	}
 	for name, ps := range properties(s) {
 		switch strings.ToLower(strings.ReplaceAll(name, "_", "")) {
