@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -94,5 +96,63 @@ func TestLintChecksCredentials(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestIssue4_TokensSurviveRestart: in strict mode a token issued before a SIGKILL is accepted by
+// the server that loads the same --state-file; a full reset there refuses it.
+func TestIssue4_TokensSurviveRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts server processes")
+	}
+	file := filepath.Join(t.TempDir(), "state.json")
+	args := []string{"--spec", "heydonto-auth=../../specs/heydonto-auth/openapi.yaml", "--auth", "strict", "--state-file", file, "--log-requests=false"}
+	cmd, base := startChild(t, args...)
+	resp, err := http.Post(base+"/heydonto-auth/auth/login", "application/json", strings.NewReader(`{"email":"dana@example.com","password":"password123"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var login struct{ Token string }
+	err = json.NewDecoder(resp.Body).Decode(&login)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 || login.Token == "" {
+		t.Fatalf("login: %d %v", resp.StatusCode, err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		b, _ := os.ReadFile(file)
+		if bytes.Contains(b, []byte(login.Token)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("state file never got the token: %s", b)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	_, base = startChild(t, args...)
+	user := func() int {
+		req, _ := http.NewRequest(http.MethodGet, base+"/heydonto-auth/auth/user", nil)
+		req.Header.Set("Authorization", "Bearer "+login.Token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := user(); code != 200 {
+		t.Fatalf("token after restart: %d, want 200", code)
+	}
+	resp, err = http.Post(base+"/__admin/reset", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if code := user(); code != 401 {
+		t.Fatalf("token after a full reset: %d, want 401", code)
 	}
 }

@@ -25,16 +25,16 @@ Serves every operation of the loaded descriptions with realistic, schema-valid d
 Without --spec the bundled vendors are served: /heydonto, /heydonto-auth, /herohealth,
 /opendental, /kana-practice, /kana-users. Control endpoints live under /__admin/.
 
-Credentials: any well-formed credential is accepted by default. --auth strict accepts only
-tokens the mock's login operations issued (live, not revoked; a token opens the vendors of the
-vendor that issued it: heydonto-auth's open /heydonto too) and keys listed per vendor in
-<vendor>/credentials.json (bundled and --fixtures DIR) or given with --api-key VENDOR=KEY. A key
-is matched as the request sends it: the x-api-key value, the token after "Bearer ", the whole
-Open Dental value "ODFHIR {DeveloperKey}/{CustomerKey}". Bundled sample keys: Hero Health
-x-api-key vm-herohealth-sample-key; Open Dental
-Authorization: ODFHIR vm-sample-developer-key/vm-sample-customer-key. Issued tokens are state:
---state-file and GET/PUT /__admin/state keep them, POST /__admin/reset forgets them all, and
-POST /__admin/reset?session=ID those issued to logins that sent X-Vendormock-Session: ID.
+Credentials: any well-formed credential is accepted by default. With --auth strict only these are:
+  - tokens the mock's login operations issued, live and not revoked, for the vendor that issued
+    them and its family (heydonto-auth tokens also open /heydonto);
+  - keys listed per vendor in <vendor>/credentials.json (bundled, or in --fixtures DIR) or given
+    with --api-key VENDOR=KEY, matched exactly as the request sends them: the x-api-key value,
+    the token after "Bearer ", for Open Dental the whole "ODFHIR {DeveloperKey}/{CustomerKey}".
+  Bundled sample keys: Hero Health x-api-key: vm-herohealth-sample-key; Open Dental
+  Authorization: ODFHIR vm-sample-developer-key/vm-sample-customer-key.
+Issued tokens are state: --state-file and GET/PUT /__admin/state keep them; POST /__admin/reset
+forgets them all, POST /__admin/reset?session=ID those of logins that sent X-Vendormock-Session: ID.
 
 Examples:
   vendormock serve
