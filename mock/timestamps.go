@@ -172,9 +172,12 @@ func (o *opRuntime) stampRecord(rec, old state.Record, sent map[string]any, crea
 		return rec
 	}
 	now := o.s.opts.Now()
-	writable := o.requestFields()
+	var writable map[string]*base.Schema // the request body's properties, read only when needed
 	for _, f := range o.res.stamps {
 		if _, ok := sent[f.name]; ok {
+			if writable == nil {
+				writable = o.requestFields()
+			}
 			if ps := writable[f.name]; ps != nil && (ps.ReadOnly == nil || !*ps.ReadOnly) {
 				continue
 			}
