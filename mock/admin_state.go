@@ -32,6 +32,7 @@ func (s *Server) adminResources(w http.ResponseWriter, r *http.Request) {
 		for _, res := range vr.resources {
 			ri := info{ResourceInfo: ResourceInfo{Vendor: vr.v.Name, Name: res.name, Singleton: res.singleton,
 				IDField: res.idField, Operations: map[string]string{}}}
+			ri.CreatedFields, ri.UpdatedFields = res.stampNames()
 			roles := make([]string, 0, len(res.ops))
 			for role := range res.ops {
 				roles = append(roles, role)

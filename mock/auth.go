@@ -22,6 +22,7 @@ const (
 	authLogin
 	authLogout
 	authCurrentUser
+	authDeactivate
 )
 
 // Auth flow operations are recognised by path suffix (and, for logins, a token field in the
@@ -29,6 +30,7 @@ const (
 var (
 	loginSuffixes       = []string{"/login", "/access_token", "/token", "/synchronizer/activate", "/synchronizer/refresh"}
 	logoutSuffixes      = []string{"/logout"}
+	deactivateSuffixes  = []string{"/synchronizer/deactivate"}
 	currentUserSuffixes = []string{"/auth/user", "/users/current", "/users/me", "/me"}
 	// accessTokenFields and refreshTokenFields are the body properties a login fills with issued tokens.
 	accessTokenFields  = map[string]bool{"token": true, "accesstoken": true, "access_token": true, "jwt": true, "idtoken": true, "id_token": true}
@@ -50,6 +52,8 @@ func (o *opRuntime) classifyAuth() authKind {
 	path := strings.TrimSuffix(o.op.Path, "/")
 	method := strings.ToUpper(o.op.Method)
 	switch {
+	case method == http.MethodPost && hasSuffix(path, deactivateSuffixes):
+		return authDeactivate
 	case method == http.MethodPost && hasSuffix(path, loginSuffixes) && o.loginSchema() != nil:
 		return authLogin
 	case method == http.MethodPost && hasSuffix(path, logoutSuffixes):
@@ -106,6 +110,9 @@ func (o *opRuntime) authCheck(w http.ResponseWriter, req *request) bool {
 	}
 	why := ""
 	for _, alt := range o.security {
+		if !alt.present(req.r) {
+			continue // an alternative the request does not use (basic when it sent a cookie) proves nothing
+		}
 		reason := o.strictAlternative(alt, req.r)
 		if reason == "" {
 			return true
@@ -133,19 +140,20 @@ func (o *opRuntime) strictAlternative(alt alternative, r *http.Request) string {
 			if keyed {
 				continue
 			}
-			if o.s.knownKey(v) {
+			if o.vr.knownKey(c.scheme, v) {
 				keyed = true
-			} else if _, why := o.s.tokens.check(v); why == "" {
+			} else if _, why := o.token(v); why == "" {
 				keyed = true
-			} else {
-				keyReason = "the API key in " + c.scheme + " is not one of the configured keys"
+			} else if keyReason == "" {
+				keyReason = "the API key in " + c.scheme + " is not one of the keys configured for " + o.vr.v.Name +
+					" (fixtures/" + o.vr.v.Name + "/credentials.json, --api-key)"
 			}
 			continue
 		}
-		if o.s.knownKey(v) {
+		if o.vr.knownKey(c.scheme, v) {
 			continue
 		}
-		if _, why := o.s.tokens.check(v); why != "" {
+		if _, why := o.token(v); why != "" {
 			return c.scheme + ": " + why
 		}
 	}
@@ -155,13 +163,14 @@ func (o *opRuntime) strictAlternative(alt alternative, r *http.Request) string {
 	return ""
 }
 
-func (s *Server) knownKey(v string) bool {
-	for _, k := range s.opts.APIKeys {
-		if k == v {
-			return true
-		}
+// token checks a presented token: issued by this server for this vendor's family, live and not
+// revoked ("" when it is acceptable).
+func (o *opRuntime) token(v string) (*issued, string) {
+	it, why := o.s.tokens.check(v)
+	if it != nil && !o.vr.acceptsToken(it) {
+		return it, "the token was issued by " + it.vendor + ", not for " + o.vr.v.Name
 	}
-	return false
+	return it, why
 }
 
 // authAnswer runs the auth flows after validation: logins issue tokens, logouts revoke the
@@ -173,9 +182,13 @@ func (o *opRuntime) authAnswer(w http.ResponseWriter, req *request) bool {
 	}
 	switch o.auth {
 	case authLogout:
-		if tok := bearerToken(req.r); tok != "" {
-			o.s.tokens.revoke(tok)
-		}
+		o.revokePresented(req.r)
+		o.setAuthCookie(w, "", 0)
+		return false
+	case authDeactivate:
+		var in map[string]any
+		_ = json.Unmarshal(req.body, &in) // validated already; no device means nothing to revoke
+		o.s.tokens.revokeDevice(tokenFamily(o.vr.v.Name), stringField(in, "deviceId", "device_id"))
 		return false
 	case authLogin:
 		return o.login(w, req)
@@ -184,7 +197,7 @@ func (o *opRuntime) authAnswer(w http.ResponseWriter, req *request) bool {
 		if tok == "" {
 			return false
 		}
-		it, why := o.s.tokens.check(tok)
+		it, why := o.token(tok)
 		if it == nil || why != "" {
 			return false
 		}
@@ -203,16 +216,22 @@ func (o *opRuntime) login(w http.ResponseWriter, req *request) bool {
 	_ = json.Unmarshal(req.body, &in) // a login without a JSON object body logs in "someone"
 	if o.s.opts.AuthStrict {
 		if rt := stringField(in, "refreshToken", "refresh_token"); rt != "" {
-			if _, why := o.s.tokens.check(rt); why != "" {
+			if _, why := o.token(rt); why != "" {
 				o.refuse(w, req, "refresh token: "+why)
 				return true
 			}
 		}
 	}
 	user, subject, claims := o.loginSubject(req, in)
+	g := grant{vendor: o.vr.v.Name, session: req.r.Header.Get(SessionHeader), subject: subject, user: user, claims: claims,
+		device: stringField(in, "deviceId", "device_id")}
 	if rt := stringField(in, "refreshToken", "refresh_token"); rt != "" {
 		if it, why := o.s.tokens.check(rt); why == "" && it.vendor == o.vr.v.Name {
-			user, subject, claims = it.user, it.subject, it.claims // a refresh keeps the identity, rotates the pair
+			// A refresh keeps the identity (and device), rotates the pair.
+			g.user, g.subject, g.claims = it.user, it.subject, it.claims
+			if it.device != "" {
+				g.device = it.device
+			}
 			o.s.tokens.revoke(rt)
 		}
 	}
@@ -229,11 +248,11 @@ func (o *opRuntime) login(w http.ResponseWriter, req *request) bool {
 		switch {
 		case accessTokenFields[key] && isStringType(ps2):
 			if access == "" {
-				access, _ = o.s.tokens.issue(o.vr.v.Name, subject, user, claims, life, jwt)
+				access, _ = o.s.tokens.issue(g, life, jwt)
 			}
 			body[name] = access
 		case refreshTokenFields[key] && isStringType(ps2):
-			tok, _ := o.s.tokens.issue(o.vr.v.Name, subject, user, claims, refreshTokenLife, false)
+			tok, _ := o.s.tokens.issue(g, refreshTokenLife, false)
 			body[name] = tok
 		case expiresFields[key] && (hasType(ps2, "integer") || hasType(ps2, "number")):
 			body[name] = int64(life / time.Second)
@@ -339,8 +358,60 @@ func (o *opRuntime) writeAuthBody(w http.ResponseWriter, req *request, body map[
 		return false
 	}
 	o.writeHeaders(w, p, o.genKey(req, o.success))
+	if tok := stringField(body, "token", "accessToken", "access_token"); tok != "" && o.auth == authLogin {
+		o.setAuthCookie(w, tok, o.tokenLife())
+	}
 	writeBody(w, req.r, o.success, p.jsonMedia().contentType, b)
 	return true
+}
+
+// authCookieName is the cookie a login sets and a logout clears for browser clients, where the
+// login documents a Set-Cookie header (HeyDonto documents the cookie, not its name).
+const authCookieName = "access_token"
+
+// setAuthCookie sets the auth cookie to an issued token (or clears it, for tok ""), when the
+// operation's success answer documents Set-Cookie.
+func (o *opRuntime) setAuthCookie(w http.ResponseWriter, tok string, life time.Duration) {
+	if !o.documentsSetCookie() {
+		return
+	}
+	c := &http.Cookie{Name: authCookieName, Value: tok, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		MaxAge: int(life / time.Second)}
+	if tok == "" {
+		c.MaxAge = -1 // Max-Age=0: delete it now
+	}
+	w.Header().Set("Set-Cookie", c.String())
+}
+
+func (o *opRuntime) documentsSetCookie() bool {
+	p := o.plan(o.success)
+	if p == nil {
+		return false
+	}
+	for _, h := range p.headers {
+		if strings.EqualFold(h.name, "Set-Cookie") {
+			return true
+		}
+	}
+	return false
+}
+
+// revokePresented revokes the tokens a logout presents: the bearer token and any cookie
+// holding a token issued for this vendor's family (the auth cookie of browser clients, whatever
+// its name).
+func (o *opRuntime) revokePresented(r *http.Request) {
+	candidates := []string{bearerToken(r)}
+	for _, c := range r.Cookies() {
+		candidates = append(candidates, c.Value)
+	}
+	for _, v := range candidates {
+		if v == "" {
+			continue
+		}
+		if it, _ := o.s.tokens.check(v); it != nil && o.vr.acceptsToken(it) {
+			o.s.tokens.revoke(v)
+		}
+	}
 }
 
 // tokenLife is the lifetime the description documents ("valid for 24 hours"), else 24 hours.

@@ -11,19 +11,29 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vendormock/vendormock/fixtures"
 	"github.com/vendormock/vendormock/mock"
 	"github.com/vendormock/vendormock/specs"
 )
 
-func newAuthServer(t *testing.T, strict bool, keys ...string) (*mock.Server, *fakeClock) {
+func newAuthServer(t *testing.T, strict bool, creds ...fixtures.Credentials) (*mock.Server, *fakeClock) {
 	t.Helper()
 	clock := newFakeClock()
 	srv, err := mock.NewServer(mock.Options{Catalog: loadCatalog(t, specs.Bundled()...), Logger: slog.New(slog.DiscardHandler),
-		Seed: 7, Now: clock.Now, AuthStrict: strict, APIKeys: keys})
+		Seed: 7, Now: clock.Now, AuthStrict: strict, Credentials: creds})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return srv, clock
+}
+
+// keysFor lists accepted keys of one vendor, as a credentials.json file or --api-key would.
+func keysFor(vendor string, keys ...string) fixtures.Credentials {
+	c := fixtures.Credentials{Path: "test/" + vendor + "/credentials.json", Vendor: vendor}
+	for _, k := range keys {
+		c.Keys = append(c.Keys, fixtures.Key{Key: k})
+	}
+	return c
 }
 
 // verifyJWT checks an HS256 signature with mock.TokenKey(seed) and returns the claims.
@@ -98,7 +108,7 @@ func TestCurrentUserAnswersLoggedInUser(t *testing.T) {
 }
 
 func TestStrictAuth(t *testing.T) {
-	srv, clock := newAuthServer(t, true, "static-key")
+	srv, clock := newAuthServer(t, true, keysFor("heydonto-auth", "static-key"))
 	user := "/heydonto-auth/auth/user"
 	for _, tc := range []struct {
 		name   string
@@ -182,7 +192,7 @@ func TestSynchronizerActivateAndRefresh(t *testing.T) {
 }
 
 func TestHeroHealthAccessToken(t *testing.T) {
-	srv, clock := newAuthServer(t, true, "partner-key")
+	srv, clock := newAuthServer(t, true, keysFor("herohealth", "partner-key"))
 	hero := map[string]string{"x-api-key": "partner-key", "x-practice-group-id": "12"}
 	if rec := call(t, srv, "POST", "/herohealth/v1/access_token", "", with(hero, "x-api-key", "other")); rec.Code != 401 {
 		t.Fatalf("unlisted key in strict mode: %d %s", rec.Code, rec.Body)
@@ -198,4 +208,103 @@ func TestHeroHealthAccessToken(t *testing.T) {
 	if rec := call(t, srv, "GET", "/herohealth/v1/admins", "", hero); rec.Code != 200 {
 		t.Fatalf("listed key: %d %s", rec.Code, rec.Body)
 	}
+}
+
+// TestSynchronizerDeactivateRevokes: deactivating a device revokes its access and refresh
+// tokens (across a refresh, which keeps the device); other devices keep theirs.
+func TestSynchronizerDeactivateRevokes(t *testing.T) {
+	srv, _ := newAuthServer(t, true)
+	ct := map[string]string{"Content-Type": "application/json"}
+	activate := func(device string) (string, string) {
+		t.Helper()
+		rec := call(t, srv, "POST", "/heydonto-auth/auth/synchronizer/activate",
+			`{"licenseKey":"SITE-LICENSE-KEY-123","deviceId":"`+device+`","version":"1.0.0"}`, ct)
+		if rec.Code != 200 {
+			t.Fatalf("activate %s: %d %s", device, rec.Code, rec.Body)
+		}
+		m := decodeJSON(t, rec)
+		return m["accessToken"].(string), m["refreshToken"].(string)
+	}
+	heartbeat := func(device, tok string) int {
+		t.Helper()
+		return call(t, srv, "POST", "/heydonto-auth/auth/synchronizer/heartbeat",
+			`{"deviceId":"`+device+`","siteId":1,"status":"healthy"}`, with(ct, "Authorization", "Bearer "+tok)).Code
+	}
+	firstAccess, refresh := activate("DEVICE-A")
+	rec := call(t, srv, "POST", "/heydonto-auth/auth/synchronizer/refresh", `{"refreshToken":"`+refresh+`","deviceId":"DEVICE-A"}`, ct)
+	if rec.Code != 200 {
+		t.Fatalf("refresh: %d %s", rec.Code, rec.Body)
+	}
+	m := decodeJSON(t, rec)
+	access, refresh := m["accessToken"].(string), m["refreshToken"].(string)
+	otherAccess, _ := activate("DEVICE-B")
+	for _, tok := range []string{firstAccess, access} {
+		if code := heartbeat("DEVICE-A", tok); code != 200 {
+			t.Fatalf("heartbeat before deactivation: %d", code)
+		}
+	}
+	if rec := call(t, srv, "POST", "/heydonto-auth/auth/synchronizer/deactivate",
+		`{"licenseKey":"SITE-LICENSE-KEY-123","deviceId":"DEVICE-A"}`, ct); rec.Code != 200 {
+		t.Fatalf("deactivate: %d %s", rec.Code, rec.Body)
+	}
+	for name, tok := range map[string]string{"first access token": firstAccess, "refreshed access token": access} {
+		rec := call(t, srv, "POST", "/heydonto-auth/auth/synchronizer/heartbeat",
+			`{"deviceId":"DEVICE-A","siteId":1,"status":"healthy"}`, with(ct, "Authorization", "Bearer "+tok))
+		if rec.Code != 401 || !strings.Contains(rec.Body.String(), "revoked") {
+			t.Errorf("%s after deactivation: %d %s, want 401 naming the revocation", name, rec.Code, rec.Body)
+		}
+	}
+	if rec := call(t, srv, "POST", "/heydonto-auth/auth/synchronizer/refresh", `{"refreshToken":"`+refresh+`","deviceId":"DEVICE-A"}`, ct); rec.Code != 401 {
+		t.Errorf("refresh token after deactivation: %d %s, want 401", rec.Code, rec.Body)
+	}
+	if code := heartbeat("DEVICE-B", otherAccess); code != 200 {
+		t.Errorf("another device after DEVICE-A's deactivation: %d, want 200", code)
+	}
+}
+
+// TestLogoutRevokesCookieToken: a login documents Set-Cookie, so it sets the auth cookie to the
+// issued token; a logout that presents the token only as a cookie (a browser) revokes it and
+// clears the cookie.
+func TestLogoutRevokesCookieToken(t *testing.T) {
+	srv, _ := newAuthServer(t, true)
+	ct := map[string]string{"Content-Type": "application/json"}
+	loginCookie := func() (string, *http.Cookie) {
+		t.Helper()
+		rec := call(t, srv, "POST", "/heydonto-auth/auth/login", `{"email":"dana@example.com","password":"password123"}`, ct)
+		if rec.Code != 200 {
+			t.Fatalf("login: %d %s", rec.Code, rec.Body)
+		}
+		tok := decodeJSON(t, rec)["token"].(string)
+		cookies := rec.Result().Cookies()
+		if len(cookies) != 1 || cookies[0].Value != tok || !cookies[0].HttpOnly || cookies[0].MaxAge != 24*3600 {
+			t.Fatalf("login Set-Cookie %q: want the issued token, HttpOnly, for 24 h", rec.Header().Values("Set-Cookie"))
+		}
+		return tok, cookies[0]
+	}
+	for _, tc := range []struct {
+		name   string
+		cookie func(c *http.Cookie) string
+	}{
+		{"the login's cookie", func(c *http.Cookie) string { return c.Name + "=" + c.Value }},
+		{"a cookie of another name", func(c *http.Cookie) string { return "theme=dark; session=" + c.Value }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tok, cookie := loginCookie()
+			bystander := login(t, srv, "sam@example.com")
+			rec := call(t, srv, "POST", "/heydonto-auth/auth/logout", "", map[string]string{"Cookie": tc.cookie(cookie)})
+			if rec.Code != 200 {
+				t.Fatalf("logout: %d %s", rec.Code, rec.Body)
+			}
+			if c := rec.Result().Cookies(); len(c) != 1 || c[0].Name != cookie.Name || c[0].Value != "" || c[0].MaxAge >= 0 {
+				t.Errorf("logout Set-Cookie %q: want the auth cookie cleared", rec.Header().Values("Set-Cookie"))
+			}
+			wantUser(t, srv, "cookie token after logout", tok, 401, "revoked")
+			wantUser(t, srv, "another user's token", bystander, 200, "sam@example.com")
+		})
+	}
+	tok, _ := loginCookie()
+	if rec := call(t, srv, "POST", "/heydonto-auth/auth/logout", "", map[string]string{"Cookie": "access_token=not-issued"}); rec.Code != 200 {
+		t.Fatalf("logout with an unknown cookie: %d", rec.Code)
+	}
+	wantUser(t, srv, "token after a logout that did not present it", tok, 200, "dana@example.com")
 }

@@ -36,6 +36,7 @@ type resource struct {
 	parents   []string
 	writeOnly map[string]bool
 	fields    map[string]*base.Schema
+	stamps    []stampField                // server-owned timestamps (createdAt, updatedAt, DateTStamp)
 	ops       map[string]*specs.Operation // role -> operation
 	inferred  bool                        // false when a sidecar declared it
 }
@@ -49,6 +50,10 @@ type ResourceInfo struct {
 	Operations map[string]string `json:"operations"`
 	Records    int               `json:"records"`
 	Pagination string            `json:"pagination,omitempty"`
+	// CreatedFields and UpdatedFields are the server-owned timestamps: set on create, and on
+	// every write.
+	CreatedFields []string `json:"createdFields,omitempty"`
+	UpdatedFields []string `json:"updatedFields,omitempty"`
 }
 
 // singletonNames are last path segments that name "the one record of the caller".
@@ -234,6 +239,7 @@ func (r *resource) finish() bool {
 	if len(r.fields) == 0 {
 		return false
 	}
+	r.stamps = inferStamps(r.fields)
 	r.writeOnly = map[string]bool{}
 	for name, s := range r.fields {
 		if s != nil && s.WriteOnly != nil && *s.WriteOnly {

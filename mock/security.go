@@ -15,7 +15,7 @@ type credential struct {
 	challenge string // WWW-Authenticate value for http schemes ("Bearer", "Basic")
 	present   func(*http.Request) bool
 	// value is the presented secret for --auth strict (nil: not checked, e.g. basic, mutual TLS);
-	// apiKey marks apiKey schemes (checked against Options.APIKeys).
+	// apiKey marks apiKey schemes (checked against the vendor's listed keys).
 	value  func(*http.Request) string
 	apiKey bool
 }
@@ -125,18 +125,21 @@ func (o *opRuntime) authorized(r *http.Request) bool {
 		return true
 	}
 	for _, alt := range o.security {
-		ok := true
-		for _, c := range alt {
-			if !c.present(r) {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if alt.present(r) {
 			return true
 		}
 	}
 	return false
+}
+
+// present reports whether the request carries a well-formed credential for every scheme.
+func (alt alternative) present(r *http.Request) bool {
+	for _, c := range alt {
+		if !c.present(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // unauthorized answers 401 with the documented body and a challenge naming the expected schemes.

@@ -46,6 +46,7 @@ func selfCheckSources() []specs.Source {
 	return append(specs.Bundled(),
 		specs.Source{Name: "petstore", Path: "../specs/testdata/petstore.yaml"},
 		specs.Source{Name: "billing", Path: "../specs/testdata/multifile/openapi.yaml"},
+		drfSource(),
 		engineSource())
 }
 

@@ -52,16 +52,17 @@ type Options struct {
 	// DefaultJournalSize).
 	JournalSize int
 	// AuthStrict accepts only tokens issued by the mock's login operations (live, not revoked)
-	// and the API keys in APIKeys; the default accepts any well-formed credential.
+	// and the keys listed in Credentials; the default accepts any well-formed credential.
 	AuthStrict bool
-	// APIKeys are the keys (and static bearer tokens) accepted in strict mode.
-	APIKeys []string
+	// Credentials are the keys (and static bearer tokens) strict mode accepts, per vendor:
+	// bundled and users' credentials.json files and --api-key flags.
+	Credentials []fixtures.Credentials
 }
 
 // Server serves every operation of every vendor in the catalog. It is an http.Handler.
 type Server struct {
 	// bufs pools answer buffers (*[]byte) for writeEncoded.
-	bufs sync.Pool
+	bufs    sync.Pool
 	opts    Options
 	log     *slog.Logger
 	router  *mux.Router
@@ -85,6 +86,9 @@ type vendorRuntime struct {
 	fieldCache sync.Map
 	// propCache holds properties(s) per schema (*base.Schema -> map[string]*base.Schema).
 	propCache sync.Map
+	// keys are the credentials strict mode accepts for this vendor: key -> security scheme
+	// names ("" for any scheme). Read-only once the server is built.
+	keys map[string][]string
 }
 
 // NewServer compiles routes, validators and response plans for every operation once, so that a
@@ -125,6 +129,9 @@ func NewServer(opts Options) (*Server, error) {
 		s.router.MatcherFunc(matchMount(vr.v.Mount)).Handler(vr.dispatch)
 	}
 	if err := s.checkScenarioTemplates(); err != nil {
+		return nil, err
+	}
+	if err := s.applyCredentials(); err != nil {
 		return nil, err
 	}
 	if err := s.initState(); err != nil {
@@ -280,6 +287,11 @@ func (s *Server) initState() error {
 	if err := st.SetBase(base); err != nil {
 		return fmt.Errorf("mock: seed state: %w", err)
 	}
+	// Issued tokens are state too: exported, saved, loaded and reset with the records.
+	if err := st.Register(tokensExtension, s.tokens); err != nil {
+		return fmt.Errorf("mock: state: %w", err)
+	}
+	s.tokens.changed = st.MarkChanged
 	s.store = st
 	return nil
 }

@@ -10,7 +10,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/pb33f/libopenapi/datamodel/high/base"
 
@@ -42,7 +41,7 @@ func (o *opRuntime) stateful(w http.ResponseWriter, req *request) {
 			if !ok2 {
 				return
 			}
-			patch = o.stamp(patch, false)
+			old := rec
 			var err error
 			if o.role == roleUpdate && ok {
 				if merged, isObj := state.MergePatch(rec, patch).(map[string]any); isObj {
@@ -51,6 +50,7 @@ func (o *opRuntime) stateful(w http.ResponseWriter, req *request) {
 			} else {
 				rec = patch
 			}
+			rec = o.stampRecord(rec, old, patch, !ok)
 			if rec, err = sess.SetSingleton(r.coll, rec); err != nil {
 				o.storeError(w, req, err)
 				return
@@ -79,12 +79,11 @@ func (o *opRuntime) stateful(w http.ResponseWriter, req *request) {
 		if !ok {
 			return
 		}
-		body = o.stamp(body, false)
 		delete(body, r.idField)
 		if o.role == roleUpdate {
 			rec, err = sess.Update(r.coll, id, func(old state.Record) (state.Record, error) {
 				merged, _ := state.MergePatch(old, body).(map[string]any)
-				return o.conform(merged, old, req), nil
+				return o.conform(o.stampRecord(merged, old, body, false), old, req), nil
 			})
 		} else {
 			rec, err = sess.Update(r.coll, id, func(old state.Record) (state.Record, error) {
@@ -100,7 +99,7 @@ func (o *opRuntime) stateful(w http.ResponseWriter, req *request) {
 				for k, v := range body {
 					next[k] = v
 				}
-				return o.conform(next, old, req), nil
+				return o.conform(o.stampRecord(next, old, body, false), old, req), nil
 			})
 		}
 	case roleDelete:
@@ -148,29 +147,6 @@ func (o *opRuntime) bodyObject(w http.ResponseWriter, req *request) (state.Recor
 	return rec, true
 }
 
-// stamp sets server-owned timestamps: created* on create, updated*/modified* always.
-func (o *opRuntime) stamp(rec state.Record, create bool) state.Record {
-	now := o.s.opts.Now().UTC()
-	for name, s := range o.res.fields {
-		if s == nil {
-			continue
-		}
-		l := strings.ToLower(name)
-		isUpdate := strings.HasPrefix(l, "updated") || strings.HasPrefix(l, "modified") || l == "datetstamp" || l == "secdatetedit"
-		isCreate := strings.HasPrefix(l, "created") || l == "secdatetentry"
-		if !(isUpdate || create && isCreate) {
-			continue
-		}
-		switch {
-		case s.Format == "date-time":
-			rec[name] = now.Format(time.RFC3339)
-		case strings.Contains(s.Pattern, `\d{2}:\d{2}:\d{2}`) && !strings.Contains(s.Pattern, "T"):
-			rec[name] = now.Format("2006-01-02 15:04:05")
-		}
-	}
-	return rec
-}
-
 // create stores a record: generated server-owned fields, overlaid with what the client sent.
 func (o *opRuntime) create(w http.ResponseWriter, req *request, sess *state.Session) {
 	body, ok := o.bodyObject(w, req)
@@ -197,7 +173,7 @@ func (o *opRuntime) create(w http.ResponseWriter, req *request, sess *state.Sess
 			rec[p] = coerce(v, r.fields[p])
 		}
 	}
-	rec = o.conform(o.stamp(rec, true), nil, req)
+	rec = o.conform(o.stampRecord(rec, nil, body, true), nil, req)
 	stored, err := sess.Create(r.coll, rec)
 	if err != nil {
 		o.storeError(w, req, err)
@@ -307,6 +283,17 @@ func (o *opRuntime) list(w http.ResponseWriter, req *request, sess *state.Sessio
 	if sp := req.pagination; sp != nil {
 		maxOverride, sizeOverride = sp.MaxPageSize, sp.PageSize
 	}
+	if pg.cursor != "" && q.Get(pg.cursor) != "" {
+		if _, err := state.ParseCursor(q.Get(pg.cursor)); err != nil {
+			// Django REST framework answers an unknown cursor with 404 {"detail": "Invalid cursor"}.
+			status := http.StatusBadRequest
+			if o.op.Documents(http.StatusNotFound) && !o.op.Documents(http.StatusBadRequest) {
+				status = http.StatusNotFound
+			}
+			o.errorResponse(w, req, status, "invalid cursor", "Invalid cursor", nil)
+			return
+		}
+	}
 	offset, limit, page := pg.window(q, maxOverride, sizeOverride)
 	query := o.buildQuery(q, req.params)
 	query.Offset, query.Limit = offset, limit
@@ -386,15 +373,36 @@ func (vr *vendorRuntime) fillPaging(env map[string]any, s *base.Schema, req *req
 		pages = int(math.Ceil(float64(total) / float64(limit)))
 	}
 	hasNext := limit > 0 && offset+limit < total
+	// link is the URL of the page at off, as Django REST framework writes next/previous: the
+	// request's absolute URL (with the trailing slash the description has) with the paging
+	// parameter replaced, and removed for the first page; query parameters sorted.
+	path := req.r.URL.Path
+	if strings.HasSuffix(req.relPath, "/") && !strings.HasSuffix(path, "/") {
+		path += "/"
+	}
 	link := func(off int) any {
 		q := req.r.URL.Query()
+		param, value := "", ""
 		switch {
 		case pg.offset != "":
-			q.Set(pg.offset, itoa(off))
+			param, value = pg.offset, itoa(off)
+		case pg.cursor != "":
+			param, value = pg.cursor, state.Cursor(off)
 		case pg.page != "" && limit > 0:
-			q.Set(pg.page, itoa(off/limit+pg.pageBase))
+			param, value = pg.page, itoa(off/limit+pg.pageBase)
 		}
-		return requestBase(req.r) + req.r.URL.Path + "?" + q.Encode()
+		switch {
+		case param == "":
+		case off <= 0:
+			q.Del(param)
+		default:
+			q.Set(param, value)
+		}
+		u := requestBase(req.r) + path
+		if enc := q.Encode(); enc != "" {
+			u += "?" + enc
+		}
+		return u
 	}
 	for name, ps := range vr.props(s) {
 		switch strings.ToLower(strings.ReplaceAll(name, "_", "")) {

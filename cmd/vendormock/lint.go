@@ -17,7 +17,9 @@ const lintUsage = `Usage: vendormock lint [flags]
 
 Loads descriptions and their sidecar files and reports every problem: files that do not load
 (with the file and JSON pointer), unknown security schemes or generator names, and examples that
-do not validate against their own schema. Then checks the scenario files (bundled and --scenarios
+do not validate against their own schema. Fixtures (bundled and --fixtures DIR) are checked with
+the vendor they belong to: seed records against the schema, <vendor>/credentials.json entries
+against the vendor's security schemes. Then checks the scenario files (bundled and --scenarios
 DIR) against all descriptions together: unknown vendors, operations and paths, bad YAML,
 templates that do not parse or read resources the vendor does not have, and bodies that do not
 validate, each with file and line; statuses a description does not document are reported as
@@ -56,6 +58,17 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			problems++
 		}
 	}
+	creds, err := sf.credentialFiles()
+	if err != nil {
+		fmt.Fprintln(stdout, err)
+		problems++
+	}
+	for _, c := range creds {
+		if !c.Optional && !hasSource(sources, c.Vendor) {
+			fmt.Fprintf(stdout, "%s: no vendor %q is loaded\n", c.Where(), c.Vendor)
+			problems++
+		}
+	}
 	for _, src := range sources {
 		// Each description on its own, so one broken file does not hide the others' problems.
 		cat, err := specs.Load(ctx, []specs.Source{src}, specs.Options{})
@@ -65,7 +78,8 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			continue
 		}
 		// Fixtures are checked with the vendor they seed (bundled ones only when it is served).
-		srv, err := mock.NewServer(mock.Options{Catalog: cat, Now: time.Now, Fixtures: optionalFixtures(fixtureFiles)})
+		srv, err := mock.NewServer(mock.Options{Catalog: cat, Now: time.Now, Fixtures: optionalFixtures(fixtureFiles),
+			Credentials: optionalCredentials(creds)})
 		if err != nil {
 			fmt.Fprintln(stdout, err)
 			problems++
@@ -106,6 +120,16 @@ func optionalFixtures(files []fixtures.File) []fixtures.File {
 	for i, f := range files {
 		f.Optional = true
 		out[i] = f
+	}
+	return out
+}
+
+// optionalCredentials marks credentials optional, for checking one description at a time.
+func optionalCredentials(creds []fixtures.Credentials) []fixtures.Credentials {
+	out := make([]fixtures.Credentials, len(creds))
+	for i, c := range creds {
+		c.Optional = true
+		out[i] = c
 	}
 	return out
 }

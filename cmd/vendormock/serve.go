@@ -10,10 +10,12 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/vendormock/vendormock/fixtures"
 	"github.com/vendormock/vendormock/mock"
 	"github.com/vendormock/vendormock/specs"
 )
@@ -24,12 +26,25 @@ Serves every operation of the loaded descriptions with realistic, schema-valid d
 Without --spec the bundled vendors are served: /heydonto, /heydonto-auth, /herohealth,
 /opendental, /kana-practice, /kana-users. Control endpoints live under /__admin/.
 
+Credentials: any well-formed credential is accepted by default. With --auth strict only these are:
+  - tokens the mock's login operations issued, live and not revoked, for the vendor that issued
+    them and its family (heydonto-auth tokens also open /heydonto);
+  - keys listed per vendor in <vendor>/credentials.json (bundled, or in --fixtures DIR) or given
+    with --api-key VENDOR=KEY, matched exactly as the request sends them: the x-api-key value,
+    the token after "Bearer ", for Open Dental the whole "ODFHIR {DeveloperKey}/{CustomerKey}".
+  Bundled sample keys: Hero Health x-api-key: vm-herohealth-sample-key; Open Dental
+  Authorization: ODFHIR vm-sample-developer-key/vm-sample-customer-key.
+Issued tokens are state: --state-file and GET/PUT /__admin/state keep them; POST /__admin/reset
+forgets them all, POST /__admin/reset?session=ID those of logins that sent X-Vendormock-Session: ID.
+
 Examples:
   vendormock serve
   vendormock serve --spec ./openapi.yaml                 # served at /
   vendormock serve --spec billing=./billing/openapi.yaml --bundled
   vendormock serve --port 0 --seed 42 --log-format json
   vendormock serve --scenario opendental/free-tier-throttle --scenarios ./my-scenarios
+  vendormock serve --auth strict --api-key herohealth=my-key --api-key 'opendental=ODFHIR dev/cust'
+  vendormock serve --auth strict --state-file ./state.json   # records and issued tokens survive restarts
 
 `
 
@@ -49,6 +64,7 @@ type serveConfig struct {
 	seedRecords int
 	maxRecords  int
 	auth        string
+	apiKeys     []string
 }
 
 func (c *serveConfig) register(fs *pflag.FlagSet) {
@@ -62,10 +78,11 @@ func (c *serveConfig) register(fs *pflag.FlagSet) {
 	fs.Int64Var(&c.maxBodyBytes, "max-body-bytes", mock.DefaultMaxBodyBytes, "largest accepted request body (413 above it)")
 	c.scenarioFlags.register(fs)
 	fs.IntVar(&c.journalSize, "journal-size", mock.DefaultJournalSize, "how many recent requests GET /__admin/requests keeps")
-	fs.StringVar(&c.stateFile, "state-file", "", "load state from this file at start and save it (atomically, at most once a second) after changes and on shutdown")
+	fs.StringVar(&c.stateFile, "state-file", "", "load state (records and issued tokens) from this file at start and save it (atomically, at most once a second) after changes and on shutdown")
 	fs.IntVar(&c.seedRecords, "seed-records", mock.DefaultSeedRecords, "records each collection holds at start")
 	fs.IntVar(&c.maxRecords, "max-records", 100000, "records one session may store (507 past it)")
-	fs.StringVar(&c.auth, "auth", "permissive", "credential checks: permissive (any well-formed credential) or strict (only tokens issued by login operations)")
+	fs.StringVar(&c.auth, "auth", "permissive", "credential checks: permissive (any well-formed credential) or strict (only tokens issued by login operations and keys listed in <vendor>/credentials.json or --api-key)")
+	fs.StringArrayVar(&c.apiKeys, "api-key", nil, "VENDOR=KEY: a key --auth strict accepts for one vendor, as the request sends it (opendental='ODFHIR dev/cust'); repeatable")
 }
 
 // Validate checks flag values that pflag's types cannot.
@@ -91,10 +108,68 @@ func (c *serveConfig) Validate() error {
 	if c.auth != "permissive" && c.auth != "strict" {
 		return usageError("--auth %q: want permissive or strict", c.auth)
 	}
+	if _, err := c.apiKeyCredentials(); err != nil {
+		return err
+	}
 	if err := c.scenarioFlags.Validate(); err != nil {
 		return err
 	}
 	return nil
+}
+
+// apiKeyCredentials turns --api-key VENDOR=KEY flags into credentials, one set per vendor in
+// the order first named. Keys are never echoed in messages.
+func (c *serveConfig) apiKeyCredentials() ([]fixtures.Credentials, error) {
+	var out []fixtures.Credentials
+	byVendor := map[string]int{}
+	for i, a := range c.apiKeys {
+		vendor, key, ok := strings.Cut(a, "=")
+		vendor = strings.TrimSpace(vendor)
+		key = strings.TrimSpace(key)
+		if !ok || vendor == "" || key == "" {
+			return nil, usageError("--api-key #%d: want VENDOR=KEY, such as herohealth=my-key", i+1)
+		}
+		j, seen := byVendor[vendor]
+		if !seen {
+			j = len(out)
+			byVendor[vendor] = j
+			out = append(out, fixtures.Credentials{Path: "--api-key", Vendor: vendor})
+		}
+		out[j].Keys = append(out[j].Keys, fixtures.Key{Key: key, Note: fmt.Sprintf("--api-key #%d", i+1)})
+	}
+	return out, nil
+}
+
+// credentials are the bundled and --fixtures credentials.json files plus --api-key; an
+// --api-key for a vendor that is not served is a usage error.
+func (c *serveConfig) credentials(cat *specs.Catalog) ([]fixtures.Credentials, error) {
+	files, err := c.credentialFiles()
+	if err != nil {
+		return nil, err
+	}
+	flags, err := c.apiKeyCredentials()
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range flags {
+		if !served(cat, f.Vendor) {
+			var names []string
+			for _, v := range cat.Vendors {
+				names = append(names, v.Name)
+			}
+			return nil, usageError("--api-key %s=...: no vendor %q is served (served: %s)", f.Vendor, f.Vendor, strings.Join(names, ", "))
+		}
+	}
+	return append(files, flags...), nil
+}
+
+func served(cat *specs.Catalog, vendor string) bool {
+	for _, v := range cat.Vendors {
+		if v.Name == vendor {
+			return true
+		}
+	}
+	return false
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -185,14 +260,25 @@ func (c *serveConfig) build(ctx context.Context, sources []specs.Source, logger 
 	if err != nil {
 		return nil, nil, err
 	}
+	creds, err := c.credentials(cat)
+	if err != nil {
+		return nil, nil, err
+	}
 	srv, err := mock.NewServer(mock.Options{
-		Fixtures: fixtureFiles,
-		Catalog:  cat, Logger: logger, Seed: c.seed, Now: time.Now,
+		Fixtures: fixtureFiles, Credentials: creds,
+		Catalog: cat, Logger: logger, Seed: c.seed, Now: time.Now,
 		MaxBodyBytes: c.maxBodyBytes, LogRequests: c.logRequests,
 		Scenarios: engine, JournalSize: c.journalSize,
 		SeedRecords: seedRecordsOption(c.seedRecords), MaxRecordsPerSession: c.maxRecords,
 		AuthStrict: c.auth == "strict",
 	})
+	if err == nil && c.auth == "strict" {
+		for _, cr := range creds {
+			if served(cat, cr.Vendor) {
+				logger.Info("strict auth keys", "vendor", cr.Vendor, "source", cr.Where(), "keys", len(cr.Keys))
+			}
+		}
+	}
 	if err != nil {
 		return nil, nil, err
 	}

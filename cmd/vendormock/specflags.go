@@ -20,7 +20,7 @@ type specFlags struct {
 func (f *specFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.specs, "spec", nil, "description to load: PATH (served at /) or NAME=PATH (served at /NAME); repeatable")
 	fs.BoolVar(&f.bundled, "bundled", false, "also serve the bundled vendors when --spec is given")
-	fs.StringArrayVar(&f.fixtures, "fixtures", nil, "directory of <vendor>/*.json seed records (added to the bundled ones); repeatable")
+	fs.StringArrayVar(&f.fixtures, "fixtures", nil, "directory of <vendor>/*.json seed records and <vendor>/credentials.json keys (added to the bundled ones); repeatable")
 }
 
 // fixtureFiles reads the bundled fixtures and the --fixtures directories.
@@ -30,6 +30,15 @@ func (f *specFlags) fixtureFiles() ([]fixtures.File, error) {
 		sources = append(sources, fixtures.Dir(d))
 	}
 	return fixtures.Load(sources)
+}
+
+// credentialFiles reads the bundled and --fixtures <vendor>/credentials.json files.
+func (f *specFlags) credentialFiles() ([]fixtures.Credentials, error) {
+	sources := []fixtures.Source{fixtures.Bundled()}
+	for _, d := range f.fixtures {
+		sources = append(sources, fixtures.Dir(d))
+	}
+	return fixtures.LoadCredentials(sources)
 }
 
 // sources turns the flags into load sources: the bundled vendors unless --spec is given without

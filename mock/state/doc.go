@@ -28,4 +28,11 @@
 // JSON document; [Store.ExportFull] writes every collection. [Store.SaveFile] replaces a
 // file atomically (temporary file, fsync, rename, fsync of the directory) and
 // [Store.Autosave] calls it at most once per interval after changes.
+//
+// # Extensions
+//
+// State that is not records (the mock server's issued tokens) joins the document through an
+// [Extension] registered with [Store.Register]: it is exported under "extensions", imported
+// all-or-nothing with the records, and reset with [Store.Reset] and [Store.ResetAll].
+// Documents without "extensions" (written before they existed) still load.
 package state

@@ -17,10 +17,12 @@ import (
 //	{"format": "vendormock-state", "version": 1, "sessions": {
 //	  "<session id>": {"collections": {
 //	    "<name>": {"next": 21, "records": [{...}, ...]},
-//	    "<singleton name>": {"singleton": {...} | null}}}}}
+//	    "<singleton name>": {"singleton": {...} | null}}}},
+//	 "extensions": {"<name>": <the extension's JSON>}}
 //
 // Sessions and collections are sorted by name and records keep insertion order, so the same
-// state always gives the same bytes.
+// state always gives the same bytes. "extensions" is optional (absent when no registered
+// extension has state): documents written before extensions existed load unchanged.
 const (
 	documentFormat  = "vendormock-state"
 	documentVersion = 1
@@ -55,19 +57,45 @@ func (s *Store) snapshot(full bool) []sessionSnapshot {
 	return out
 }
 
+// document is the state frozen for writing: sessions and extensions' parts.
+type document struct {
+	sessions []sessionSnapshot
+	exts     []extensionPart
+}
+
+// capture freezes the sessions (see snapshot) and collects the extensions' parts.
+func (s *Store) capture(full bool) (document, error) {
+	snaps := s.snapshot(full)
+	exts, err := s.exportExtensions()
+	if err != nil {
+		return document{}, err
+	}
+	return document{sessions: snaps, exts: exts}, nil
+}
+
 // Export writes the whole state as JSON: every session, and in each the collections that
-// differ from the base (Import takes the others from the base). Same state, same bytes.
+// differ from the base (Import takes the others from the base), and the extensions' state.
+// Same state, same bytes.
 func (s *Store) Export(w io.Writer) error {
-	return s.writeDocument(w, s.snapshot(false))
+	doc, err := s.capture(false)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	return s.writeDocument(w, doc)
 }
 
 // ExportFull writes the whole state like Export but with every collection of every
 // session, for people reading it.
 func (s *Store) ExportFull(w io.Writer) error {
-	return s.writeDocument(w, s.snapshot(true))
+	doc, err := s.capture(true)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	return s.writeDocument(w, doc)
 }
 
-func (s *Store) writeDocument(w io.Writer, snaps []sessionSnapshot) error {
+func (s *Store) writeDocument(w io.Writer, doc document) error {
+	snaps := doc.sessions
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -132,7 +160,23 @@ func (s *Store) writeDocument(w io.Writer, snaps []sessionSnapshot) error {
 		}
 		bw.WriteString("}}")
 	}
-	bw.WriteString("}}\n")
+	bw.WriteString("}")
+	if len(doc.exts) > 0 {
+		bw.WriteString(",\n\"extensions\":{")
+		for i, p := range doc.exts {
+			if i > 0 {
+				bw.WriteString(",")
+			}
+			bw.WriteString("\n")
+			if err := put(p.name); err != nil {
+				return fmt.Errorf("export extension %q: %w", p.name, err)
+			}
+			bw.WriteString(":")
+			bw.Write(p.raw)
+		}
+		bw.WriteString("}")
+	}
+	bw.WriteString("}\n")
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
@@ -143,7 +187,7 @@ func (s *Store) writeDocument(w io.Writer, snaps []sessionSnapshot) error {
 // sessions it lists get its collections over the base, other sessions are dropped (the
 // default one reset). The document is checked completely first; on error nothing changes.
 func (s *Store) Import(r io.Reader) error {
-	next, err := s.parseDocument(r)
+	next, installs, err := s.parseDocument(r)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
@@ -178,6 +222,9 @@ func (s *Store) Import(r io.Reader) error {
 		x.mu.Unlock()
 	}
 	s.mu.Unlock()
+	for _, install := range installs {
+		install()
+	}
 	s.touch()
 	return nil
 }
@@ -186,33 +233,48 @@ func invalid(format string, args ...any) error {
 	return fmt.Errorf(format+": %w", append(args, ErrInvalid)...)
 }
 
-// parseDocument checks a state document and builds the collections of each session.
-func (s *Store) parseDocument(r io.Reader) (map[string][]*collData, error) {
+// parseDocument checks a state document and builds the collections of each session, and
+// the functions that install the extensions' parts.
+func (s *Store) parseDocument(r io.Reader) (map[string][]*collData, []func(), error) {
+	sessions, exts, err := s.parseSessions(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	installs, err := s.prepareExtensions(exts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sessions, installs, nil
+}
+
+// parseSessions checks a document's sessions and returns their collections and the document's
+// (unchecked) extensions value.
+func (s *Store) parseSessions(r io.Reader) (map[string][]*collData, any, error) {
 	dec := json.NewDecoder(r)
 	dec.UseNumber()
 	var doc any
 	if err := dec.Decode(&doc); err != nil {
-		return nil, invalid("decode document: %v", err)
+		return nil, nil, invalid("decode document: %v", err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, invalid("decode document: data after the document")
+		return nil, nil, invalid("decode document: data after the document")
 	}
 	top, ok := doc.(map[string]any)
 	if !ok {
-		return nil, invalid("document is not an object")
+		return nil, nil, invalid("document is not an object")
 	}
-	if err := onlyKeys(top, "document", "format", "version", "sessions"); err != nil {
-		return nil, err
+	if err := onlyKeys(top, "document", "format", "version", "sessions", "extensions"); err != nil {
+		return nil, nil, err
 	}
 	if f, _ := top["format"].(string); f != documentFormat {
-		return nil, invalid("document format %v: want %q", top["format"], documentFormat)
+		return nil, nil, invalid("document format %v: want %q", top["format"], documentFormat)
 	}
 	if v, ok := top["version"].(json.Number); !ok || v.String() != strconv.Itoa(documentVersion) {
-		return nil, invalid("document version %v: want %d", top["version"], documentVersion)
+		return nil, nil, invalid("document version %v: want %d", top["version"], documentVersion)
 	}
 	sessions, ok := top["sessions"].(map[string]any)
 	if !ok {
-		return nil, invalid("document sessions: not an object")
+		return nil, nil, invalid("document sessions: not an object")
 	}
 	out := make(map[string][]*collData, len(sessions))
 	s.mu.RLock()
@@ -221,35 +283,35 @@ func (s *Store) parseDocument(r io.Reader) (map[string][]*collData, error) {
 	for _, id := range sortedKeys(sessions) {
 		sess, ok := sessions[id].(map[string]any)
 		if !ok {
-			return nil, invalid("session %q: not an object", id)
+			return nil, nil, invalid("session %q: not an object", id)
 		}
 		if err := onlyKeys(sess, fmt.Sprintf("session %q", id), "collections"); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		colls, ok := sess["collections"].(map[string]any)
 		if !ok {
-			return nil, invalid("session %q: collections: not an object", id)
+			return nil, nil, invalid("session %q: collections: not an object", id)
 		}
 		parsed := make([]*collData, len(s.colls))
 		total := baseTotal
 		for _, name := range sortedKeys(colls) {
 			ci, ok := s.byName[name]
 			if !ok {
-				return nil, fmt.Errorf("session %q: collection %q: %w", id, name, ErrUnknownCollection)
+				return nil, nil, fmt.Errorf("session %q: collection %q: %w", id, name, ErrUnknownCollection)
 			}
 			c, err := s.parseCollection(&s.colls[ci], colls[name])
 			if err != nil {
-				return nil, fmt.Errorf("session %q: collection %q: %w", id, name, err)
+				return nil, nil, fmt.Errorf("session %q: collection %q: %w", id, name, err)
 			}
 			parsed[ci] = c
 			total += c.live - base[ci].live
 		}
 		if total > s.maxRecords {
-			return nil, fmt.Errorf("session %q: %d records over the limit of %d: %w", id, total, s.maxRecords, ErrCapacity)
+			return nil, nil, fmt.Errorf("session %q: %d records over the limit of %d: %w", id, total, s.maxRecords, ErrCapacity)
 		}
 		out[id] = parsed
 	}
-	return out, nil
+	return out, top["extensions"], nil
 }
 
 func (s *Store) parseCollection(def *Collection, v any) (*collData, error) {

@@ -17,7 +17,10 @@ func (s *Store) SaveFile(path string) error {
 	s.saveMu.Lock()
 	defer s.saveMu.Unlock()
 	version := s.Version() // read before the snapshot: a change racing the save is saved again later
-	snaps := s.snapshot(false)
+	doc, err := s.capture(false)
+	if err != nil {
+		return fmt.Errorf("save state %s: %w", path, err)
+	}
 	dir, name := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -27,7 +30,7 @@ func (s *Store) SaveFile(path string) error {
 		return fmt.Errorf("save state %s: %w", path, err)
 	}
 	tmp := f.Name()
-	err = s.writeDocument(f, snaps)
+	err = s.writeDocument(f, doc)
 	if err == nil {
 		err = f.Chmod(0o644)
 	}

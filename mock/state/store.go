@@ -111,6 +111,7 @@ type Store struct {
 	base      []*collData  // never modified once installed
 	baseTotal int
 	sessions  map[string]*Session
+	exts      []namedExtension // sorted by name; see Register
 
 	version atomic.Uint64 // grows with every change
 	saved   atomic.Uint64 // the version the state file holds, for Autosave
@@ -271,7 +272,8 @@ func (s *Store) Session(id string) *Session {
 }
 
 // Reset puts one session back to the base; "" resets only the default session. Resetting
-// a session that does not exist does nothing.
+// a session that does not exist changes no records. Extensions forget what belongs to the
+// session.
 func (s *Store) Reset(session string) {
 	s.mu.RLock()
 	x := s.sessions[session]
@@ -281,14 +283,16 @@ func (s *Store) Reset(session string) {
 		x.mu.Unlock()
 	}
 	s.mu.RUnlock()
-	if x != nil {
+	if s.resetExtensions(session, false) || x != nil {
 		s.touch()
 	}
 }
 
-// ResetAll puts the default session back to the base and drops every other session. A
-// dropped *Session still held by a caller is reset too but no longer belongs to the store.
+// ResetAll puts the default session back to the base and drops every other session, and
+// resets every extension. A dropped *Session still held by a caller is reset too but no
+// longer belongs to the store.
 func (s *Store) ResetAll() {
+	s.resetExtensions("", true)
 	s.mu.Lock()
 	for id, x := range s.sessions {
 		x.mu.Lock()
