@@ -37,8 +37,10 @@ type Validator struct {
 	// fast holds a compiled schema per schema object for Value: a value that passes needs no
 	// schema hashing, no lock and no error rendering (the library hashes the whole schema on
 	// every call to find its cache entry). Values that fail go through the library for findings.
-	fast    sync.Map                       // fastKey → *jsonschema.Schema (nil when it does not compile)
-	byHash  map[hashKey]*jsonschema.Schema // guarded by mu
+	fast   sync.Map                       // fastKey → *jsonschema.Schema (nil when it does not compile)
+	byHash map[hashKey]*jsonschema.Schema // guarded by mu
+	// passed remembers bodyless requests that passed (validation is a function of the request).
+	passed  passCache
 	options *config.ValidationOptions
 }
 
@@ -110,6 +112,13 @@ func (v *Validator) Request(r *http.Request, op *specs.Operation, body []byte) [
 	if v.requestPasses(r2, op, body) {
 		return nil
 	}
+	var key passKey
+	if len(body) == 0 {
+		key = passKeyOf(r, op)
+		if v.passed.known(key) {
+			return nil
+		}
+	}
 	if body != nil {
 		r2.Body = io.NopCloser(bytes.NewReader(body))
 	}
@@ -117,6 +126,9 @@ func (v *Validator) Request(r *http.Request, op *specs.Operation, body []byte) [
 	ok, errs := v.lib.ValidateHttpRequestSyncWithPathItem(r2, op.PathItem, op.Path)
 	v.mu.Unlock()
 	if ok {
+		if len(body) == 0 {
+			v.passed.add(key)
+		}
 		return nil
 	}
 	var doc any
@@ -238,6 +250,63 @@ func (v *Validator) compiledFor(s *base.Schema, purpose schema_validation.Schema
 	}
 	v.fast.Store(key, out)
 	return out
+}
+
+// passKey is what a bodyless request's validation depends on: the operation, the path and
+// query, and the headers and cookies it could declare.
+type passKey struct {
+	op          *specs.Operation
+	path, query string
+	headers     string
+}
+
+func passKeyOf(r *http.Request, op *specs.Operation) passKey {
+	k := passKey{op: op, path: r.URL.Path, query: r.URL.RawQuery}
+	var b strings.Builder
+	for _, p := range op.Params {
+		switch strings.ToLower(p.In) {
+		case "header":
+			b.WriteString(p.Name)
+			b.WriteByte(0)
+			for _, v := range r.Header.Values(p.Name) {
+				b.WriteString(v)
+				b.WriteByte(0)
+			}
+		case "cookie":
+			for _, c := range r.Header.Values("Cookie") {
+				b.WriteString(c)
+				b.WriteByte(0)
+			}
+		}
+	}
+	b.WriteString(r.Header.Get("Content-Type"))
+	k.headers = b.String()
+	return k
+}
+
+// passCache is a bounded set of passKeys; when full it starts again (a run that sends more
+// distinct requests than that gains nothing from it anyway).
+type passCache struct {
+	mu   sync.RWMutex
+	keys map[passKey]struct{}
+}
+
+const passCacheSize = 4096
+
+func (c *passCache) known(k passKey) bool {
+	c.mu.RLock()
+	_, ok := c.keys[k]
+	c.mu.RUnlock()
+	return ok
+}
+
+func (c *passCache) add(k passKey) {
+	c.mu.Lock()
+	if c.keys == nil || len(c.keys) >= passCacheSize {
+		c.keys = make(map[passKey]struct{}, 64)
+	}
+	c.keys[k] = struct{}{}
+	c.mu.Unlock()
 }
 
 // requestPasses is Request's fast path for the common case, a JSON body: the body checks

@@ -1,0 +1,138 @@
+package validate
+
+import (
+	"context"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/vendormock/vendormock/specs"
+)
+
+const testSpec = `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /items/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: integer, minimum: 1}}
+    get:
+      operationId: getItem
+      parameters:
+        - {name: fields, in: query, schema: {type: string, enum: [all, some]}}
+        - {name: X-Tenant, in: header, schema: {type: string, pattern: "^t[0-9]+$"}}
+      responses: {"200": {description: ok}}
+  /items:
+    post:
+      operationId: createItem
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [name]
+              properties:
+                name: {type: string, minLength: 2}
+                id: {type: integer, readOnly: true}
+      responses: {"201": {description: created}}
+`
+
+func testValidator(t *testing.T) (*Validator, *specs.Vendor) {
+	t.Helper()
+	fsys := fstest.MapFS{"t/openapi.yaml": {Data: []byte(testSpec)}}
+	cat, err := specs.Load(context.Background(), []specs.Source{{Name: "t", Path: "t/openapi.yaml", FS: fsys}}, specs.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := cat.Vendor("t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(v, Options{}), v
+}
+
+func op(t *testing.T, v *specs.Vendor, id string) *specs.Operation {
+	t.Helper()
+	for _, o := range v.Operations {
+		if o.ID == id {
+			return o
+		}
+	}
+	t.Fatalf("no operation %s", id)
+	return nil
+}
+
+// The fast paths (pass cache, once-compiled body schema) must never let a bad request through,
+// whatever passed before it.
+func TestRequestFastPathsKeepFindings(t *testing.T) {
+	val, v := testValidator(t)
+	get, post := op(t, v, "getItem"), op(t, v, "createItem")
+	cases := []struct {
+		name, method, target, body, tenant string
+		op                                 *specs.Operation
+		wantField                          string // "" = valid
+	}{
+		{"valid get", "GET", "/items/3?fields=all", "", "t1", get, ""},
+		{"valid get again (cached)", "GET", "/items/3?fields=all", "", "t1", get, ""},
+		{"bad query after a pass", "GET", "/items/3?fields=none", "", "t1", get, "fields"},
+		{"bad header after a pass", "GET", "/items/3?fields=all", "", "x9", get, "X-Tenant"},
+		{"bad path param", "GET", "/items/0", "", "", get, "id"},
+		{"valid get still passes", "GET", "/items/3?fields=all", "", "t1", get, ""},
+		{"valid body", "POST", "/items", `{"name":"ab"}`, "", post, ""},
+		{"readOnly id not required in a request", "POST", "/items", `{"name":"abc"}`, "", post, ""},
+		{"body too short after a pass", "POST", "/items", `{"name":"a"}`, "", post, "/name"},
+		{"body missing field", "POST", "/items", `{}`, "", post, "name"},
+		{"body wrong type", "POST", "/items", `{"name":5}`, "", post, "/name"},
+		{"malformed body", "POST", "/items", `{"name":`, "", post, "body"},
+		{"no body", "POST", "/items", "", "", post, "Content-Type"},
+		{"no body, asked twice", "POST", "/items", "", "", post, "Content-Type"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := httptest.NewRequest(c.method, c.target, strings.NewReader(c.body))
+			if c.body != "" {
+				r.Header.Set("Content-Type", "application/json")
+			}
+			if c.tenant != "" {
+				r.Header.Set("X-Tenant", c.tenant)
+			}
+			var body []byte
+			if c.body != "" {
+				body = []byte(c.body)
+			}
+			got := val.Request(r, c.op, body)
+			if c.wantField == "" {
+				if len(got) > 0 {
+					t.Fatalf("want no findings, got %+v", got)
+				}
+				return
+			}
+			if len(got) == 0 {
+				t.Fatalf("want a finding about %s, got none", c.wantField)
+			}
+			all := ""
+			for _, f := range got {
+				all += f.In + " " + f.Name + " " + f.Pointer + " " + f.Message + "\n"
+			}
+			if !strings.Contains(all, c.wantField) {
+				t.Errorf("findings do not name %q:\n%s", c.wantField, all)
+			}
+		})
+	}
+}
+
+func TestPassCacheIsBounded(t *testing.T) {
+	var c passCache
+	for i := 0; i < passCacheSize*2+10; i++ {
+		c.add(passKey{path: "/items/" + strings.Repeat("x", i%7) + string(rune('a'+i%26)), query: string(rune(i))})
+		if len(c.keys) > passCacheSize {
+			t.Fatalf("cache holds %d keys; bound is %d", len(c.keys), passCacheSize)
+		}
+	}
+	k := passKey{path: "/p"}
+	c.add(k)
+	if !c.known(k) {
+		t.Error("a key just added is not known")
+	}
+}
