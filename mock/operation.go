@@ -38,6 +38,8 @@ type opRuntime struct {
 	conformList []*base.Schema
 	// keyCache holds answerKeys per schema (*base.Schema -> []string).
 	keyCache sync.Map
+	// itemCache holds listItemSchema per list schema (*base.Schema -> *base.Schema).
+	itemCache sync.Map
 }
 
 func (s *Server) compileOperation(vr *vendorRuntime, op *specs.Operation) (*opRuntime, error) {

@@ -318,7 +318,7 @@ func (o *opRuntime) list(w http.ResponseWriter, req *request, sess *state.Sessio
 	}
 	var itemSchema *base.Schema
 	if m != nil && m.schema != nil {
-		itemSchema, _ = listItems(m.schema)
+		itemSchema = o.listItemSchema(m.schema)
 	}
 	rendered := make([]any, len(items))
 	for i, it := range items {
@@ -739,6 +739,16 @@ func (o *opRuntime) answerKeys(s *base.Schema) []string {
 	}
 	k, _ := o.keyCache.LoadOrStore(s, keys)
 	return k.([]string)
+}
+
+// listItemSchema is listItems(s), cached per schema.
+func (o *opRuntime) listItemSchema(s *base.Schema) *base.Schema {
+	if it, ok := o.itemCache.Load(s); ok {
+		return it.(*base.Schema)
+	}
+	it, _ := listItems(s)
+	o.itemCache.Store(s, it)
+	return it
 }
 
 // project is declared(rec, s) for answers that are only encoded: a projection when s declares
