@@ -15,6 +15,7 @@ import (
 	"github.com/vendormock/vendormock/mock"
 	"github.com/vendormock/vendormock/mock/fake"
 	"github.com/vendormock/vendormock/specs"
+	"github.com/vendormock/vendormock/specs/validate"
 )
 
 type resourceInfo struct {
@@ -78,6 +79,10 @@ func TestIssue4_CRUDWorkflowEveryResource(t *testing.T) {
 	cat := loadCatalog(t, specs.Bundled()...)
 	srv := mustServer(t, cat, 0)
 	b := reqgen.New(fake.New(fake.Options{Seed: 5, Now: fixedNow}))
+	vals := map[string]*validate.Validator{}
+	for _, v := range cat.Vendors {
+		vals[v.Name] = validate.New(v, validate.Options{})
+	}
 	walked := 0
 	for _, res := range resources(t, srv, "") {
 		ops := res.Operations
@@ -100,6 +105,7 @@ func TestIssue4_CRUDWorkflowEveryResource(t *testing.T) {
 			if rec.Code < 200 || rec.Code > 299 {
 				t.Fatalf("create: %d %s", rec.Code, rec.Body)
 			}
+			validAnswer(t, vals[res.Vendor], op("create"), rec)
 			if after := recordsOf(t, srv, session, res.Vendor, res.Name); after != before+1 {
 				t.Fatalf("create: %d records, want %d", after, before+1)
 			}
@@ -120,6 +126,8 @@ func TestIssue4_CRUDWorkflowEveryResource(t *testing.T) {
 			item := with(parents, itemParam(op("read")), id)
 			if rec := send(t, srv, b, op("read"), session, item, nil); rec.Code != 200 {
 				t.Fatalf("read back %s: %d %s", id, rec.Code, rec.Body)
+			} else {
+				validAnswer(t, vals[res.Vendor], op("read"), rec)
 			}
 			for _, role := range []string{"update", "replace"} {
 				if ops[role] == "" {
@@ -130,6 +138,8 @@ func TestIssue4_CRUDWorkflowEveryResource(t *testing.T) {
 				}
 				if rec := send(t, srv, b, op("read"), session, item, nil); rec.Code != 200 {
 					t.Fatalf("read after %s: %d %s", role, rec.Code, rec.Body)
+				} else {
+					validAnswer(t, vals[res.Vendor], op("read"), rec)
 				}
 			}
 			if ops["list"] != "" {
@@ -150,6 +160,16 @@ func TestIssue4_CRUDWorkflowEveryResource(t *testing.T) {
 	}
 	if walked < 20 {
 		t.Fatalf("walked only %d resources", walked)
+	}
+}
+
+// validAnswer fails the test when an answer does not validate against the spec: what the
+// store holds after a create or an update must read back in the documented shape.
+func validAnswer(t *testing.T, val *validate.Validator, op *specs.Operation, rec *httptest.ResponseRecorder) {
+	t.Helper()
+	req := httptest.NewRequest(op.Method, "/", nil)
+	for _, f := range val.Response(req, op, rec.Code, rec.Header(), rec.Body.Bytes()) {
+		t.Errorf("%s answered %d that does not validate: %s\nbody: %.400s", op.ID, rec.Code, f, rec.Body)
 	}
 }
 

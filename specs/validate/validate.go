@@ -208,6 +208,10 @@ func (v *Validator) compiled(s *base.Schema) *jsonschema.Schema {
 	return v.compiledFor(s, schema_validation.SchemaValidationPurposeGeneric)
 }
 
+// Compiled is s compiled once for checking values (nil when it does not compile): callers
+// that only need pass/fail check with it directly, without findings and without a lock.
+func (v *Validator) Compiled(s *base.Schema) *jsonschema.Schema { return v.compiled(s) }
+
 type hashKey struct {
 	hash    uint64
 	purpose schema_validation.SchemaValidationPurpose
