@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/vendormock/vendormock/fixtures"
+	"github.com/vendormock/vendormock/internal/parallel"
 	"github.com/vendormock/vendormock/mock/fake"
 	"github.com/vendormock/vendormock/mock/state"
 	"github.com/vendormock/vendormock/scenarios"
@@ -143,32 +143,14 @@ func NewServer(opts Options) (*Server, error) {
 // compileVendors compiles the vendors in parallel (they share nothing; the largest dominates
 // start-up) and reports the first error in catalog order.
 func (s *Server) compileVendors(vendors []*specs.Vendor) ([]*vendorRuntime, error) {
-	out := make([]*vendorRuntime, len(vendors))
-	errs := make([]error, len(vendors))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for i, v := range vendors {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			vr, err := s.compileVendor(v)
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			vr.dispatch = s.vendorDispatcher(vr)
-			out[i] = vr
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
+	return parallel.Map(vendors, func(v *specs.Vendor) (*vendorRuntime, error) {
+		vr, err := s.compileVendor(v)
 		if err != nil {
 			return nil, err
 		}
-	}
-	return out, nil
+		vr.dispatch = s.vendorDispatcher(vr)
+		return vr, nil
+	})
 }
 
 func (s *Server) compileVendor(v *specs.Vendor) (*vendorRuntime, error) {

@@ -9,14 +9,14 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/pb33f/libopenapi"
 	"github.com/pb33f/libopenapi/datamodel"
 	"github.com/pb33f/libopenapi/index"
 	"github.com/pb33f/libopenapi/utils"
+
+	"github.com/vendormock/vendormock/internal/parallel"
 )
 
 // Source names one description to load and where to mount it.
@@ -81,28 +81,16 @@ func Load(ctx context.Context, sources []Source, opts Options) (*Catalog, error)
 	}
 	// Descriptions are independent: they load in parallel (the largest dominates start-up), and
 	// the first error in source order wins, so errors do not depend on scheduling.
-	vendors := make([]*Vendor, len(sources))
-	errs := make([]error, len(sources))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for i, src := range sources {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			if err := ctx.Err(); err != nil {
-				errs[i] = fmt.Errorf("load specs: %w", err)
-				return
-			}
-			vendors[i], errs[i] = loadVendor(src, logger)
-		}()
-	}
-	wg.Wait()
-	for i, v := range vendors {
-		if errs[i] != nil {
-			return nil, errs[i]
+	vendors, err := parallel.Map(sources, func(src Source) (*Vendor, error) {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("load specs: %w", err)
 		}
+		return loadVendor(src, logger)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, v := range vendors {
 		cat.Vendors = append(cat.Vendors, v)
 		cat.byMount[sources[i].Name] = v
 	}

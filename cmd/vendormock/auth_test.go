@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -118,21 +117,7 @@ func TestIssue4_TokensSurviveRestart(t *testing.T) {
 	if err != nil || resp.StatusCode != 200 || login.Token == "" {
 		t.Fatalf("login: %d %v", resp.StatusCode, err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		b, _ := os.ReadFile(file)
-		if bytes.Contains(b, []byte(login.Token)) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("state file never got the token: %s", b)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	_ = cmd.Wait()
+	killOnceSaved(t, cmd, file, login.Token)
 	_, base = startChild(t, args...)
 	user := func() int {
 		req, _ := http.NewRequest(http.MethodGet, base+"/heydonto-auth/auth/user", nil)

@@ -210,21 +210,7 @@ func TestIssue4_StateFileSurvivesKill(t *testing.T) {
 			t.Fatalf("create: %d", resp.StatusCode)
 		}
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		b, _ := os.ReadFile(file)
-		if bytes.Contains(b, []byte("keptc@example.com")) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("state file never got the writes: %s", b)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	_ = cmd.Wait()
+	killOnceSaved(t, cmd, file, "keptc@example.com")
 	_, base = startChild(t, "--spec", spec, "--state-file", file, "--log-requests=false")
 	for _, id := range []string{"21", "22", "23"} {
 		req, _ := http.NewRequest("GET", base+"/eng/users/"+id, nil)
@@ -241,10 +227,12 @@ func TestIssue4_StateFileSurvivesKill(t *testing.T) {
 	}
 }
 
-// TestDependencyDirection keeps the layout honest: specs imports none of our packages, mock and
-// contract never import each other, and nothing imports cmd.
+// TestDependencyDirection keeps the layout honest: specs imports none of our packages (but the
+// leaf helpers), mock and contract never import each other, and nothing imports cmd.
 func TestDependencyDirection(t *testing.T) {
 	const mod = "github.com/vendormock/vendormock/"
+	// Leaf helpers import none of ours, so any package may use them.
+	leaf := map[string]bool{"internal/jsonw": true, "internal/parallel": true}
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, mod+"...").Output()
 	if err != nil {
 		t.Skipf("go list: %v", err)
@@ -258,6 +246,9 @@ func TestDependencyDirection(t *testing.T) {
 			}
 			dep := strings.TrimPrefix(imp, mod)
 			switch {
+			case leaf[pkg]:
+				t.Errorf("%s imports %s: a leaf helper must import none of ours", pkg, dep)
+			case leaf[dep]:
 			case strings.HasPrefix(dep, "cmd"):
 				t.Errorf("%s imports %s: nothing may import cmd", pkg, dep)
 			case pkg == "specs" && !strings.HasPrefix(dep, "specs"):
@@ -344,4 +335,25 @@ func TestScenarioTemplatesChecked(t *testing.T) {
 			}
 		})
 	}
+}
+
+// killOnceSaved waits until the child's state file holds want (autosave ran), then SIGKILLs the
+// child: nothing after that point gets a chance to save.
+func killOnceSaved(t *testing.T, cmd *exec.Cmd, file, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		b, _ := os.ReadFile(file)
+		if bytes.Contains(b, []byte(want)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("state file never got %q: %s", want, b)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
 }
