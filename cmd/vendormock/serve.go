@@ -182,7 +182,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	logger, err := newLogger(stderr, cfg.logFormat, cfg.logLevel)
+	logOut := newLogWriter(stderr, 100*time.Millisecond)
+	defer logOut.Close()
+	logger, err := newLogger(logOut, cfg.logFormat, cfg.logLevel)
 	if err != nil {
 		return err
 	}
