@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/vendormock/vendormock/internal/parallel"
 	"github.com/vendormock/vendormock/specs"
 	"github.com/vendormock/vendormock/specs/validate"
 )
@@ -113,6 +114,7 @@ func (l *loader) source(ctx context.Context, src Source) error {
 	}
 	sort.Strings(files)
 	inSource := map[string]string{}
+	var jobs []compileJob
 	for _, name := range files {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -150,11 +152,60 @@ func (l *loader) source(ctx context.Context, src Source) error {
 				continue
 			}
 			inSource[key] = fmt.Sprintf("%s:%d", display, sc.Line)
-			if c := l.compile(v, sc); c != nil {
-				l.set.byKey[key] = c
-			}
+			l.validator(v) // built here, so the parallel compile below only reads the map
+			jobs = append(jobs, compileJob{v: v, sc: sc, key: key, problemsBefore: len(l.problems)})
 		}
 	}
+	return l.compileAll(jobs)
+}
+
+// compileJob is one scenario to compile; problemsBefore places its problems among the parse
+// problems of the files around it, so the report keeps file order.
+type compileJob struct {
+	v              *specs.Vendor
+	sc             *Scenario
+	key            string
+	problemsBefore int
+	c              *compiled
+	problems       []Problem
+	warnings       []Warning
+}
+
+// compileAll compiles the scenarios of a source, each vendor's on its own core (checking bodies
+// against the schemas is most of loading), and merges the results in file order.
+func (l *loader) compileAll(jobs []compileJob) error {
+	var vendors []string
+	byVendor := map[string][]int{}
+	for i, j := range jobs {
+		if _, ok := byVendor[j.v.Name]; !ok {
+			vendors = append(vendors, j.v.Name)
+		}
+		byVendor[j.v.Name] = append(byVendor[j.v.Name], i)
+	}
+	_, err := parallel.Map(vendors, func(name string) (struct{}, error) {
+		for _, i := range byVendor[name] {
+			sub := &loader{cat: l.cat, validators: l.validators}
+			jobs[i].c = sub.compile(jobs[i].v, jobs[i].sc)
+			jobs[i].problems, jobs[i].warnings = sub.problems, sub.warnings
+		}
+		return struct{}{}, nil
+	})
+	if err != nil {
+		return err
+	}
+	parsed := l.problems
+	l.problems = nil
+	next := 0
+	for _, j := range jobs {
+		l.problems = append(l.problems, parsed[next:j.problemsBefore]...)
+		next = j.problemsBefore
+		l.problems = append(l.problems, j.problems...)
+		l.warnings = append(l.warnings, j.warnings...)
+		if j.c != nil {
+			l.set.byKey[j.key] = j.c
+		}
+	}
+	l.problems = append(l.problems, parsed[next:]...)
 	return nil
 }
 

@@ -2,8 +2,12 @@ package scenarios_test
 
 import (
 	"context"
+	"errors"
+	"path"
+	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 
 	"github.com/vendormock/vendormock/scenarios"
 	"github.com/vendormock/vendormock/specs"
@@ -40,6 +44,34 @@ func TestLoad_Bundled(t *testing.T) {
 			if _, err := set.Lookup(v.Name, name); err != nil {
 				t.Error(err)
 			}
+		}
+	}
+}
+
+// Scenarios compile per vendor in parallel; the problems still come out in file order, parse
+// problems and compile problems interleaved as the files are.
+func TestLoad_ProblemsInFileOrder(t *testing.T) {
+	cat := catalog(t)
+	files := fstest.MapFS{
+		"heydonto/a.yaml":   {Data: []byte("scenarios:\n  - name: a\n    rules:\n      - match: {operation: noSuchOperationA}\n        respond: {status: 500}\n")},
+		"opendental/b.yaml": {Data: []byte("scenarios: [\n")},
+		"opendental/c.yaml": {Data: []byte("scenarios:\n  - name: c\n    rules:\n      - match: {operation: noSuchOperationC}\n        respond: {status: 500}\n")},
+		"kana-users/d.yaml": {Data: []byte("scenarios:\n  - name: d\n    rules:\n      - match: {operation: noSuchOperationD}\n        respond: {status: 500}\n")},
+	}
+	for run := 0; run < 5; run++ {
+		_, _, err := scenarios.Load(context.Background(), cat, []scenarios.Source{{FS: files, Display: "mine"}})
+		var e *scenarios.Error
+		if !errors.As(err, &e) {
+			t.Fatalf("want problems, got %v", err)
+		}
+		var order []string
+		for _, p := range e.Problems {
+			order = append(order, path.Base(p.File))
+		}
+		// Files sort by path: heydonto/ < kana-users/ < opendental/.
+		want := []string{"a.yaml", "d.yaml", "b.yaml", "c.yaml"}
+		if strings.Join(order, ",") != strings.Join(want, ",") {
+			t.Fatalf("run %d: problems in order %v, want %v:\n%v", run, order, want, err)
 		}
 	}
 }
