@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestServeStrictAPIKeys runs the real serve command with --auth strict: the bundled sample keys
@@ -52,15 +51,7 @@ func TestServeStrictAPIKeys(t *testing.T) {
 	if out := logs.String(); !strings.Contains(out, "strict auth keys") || strings.Contains(out, "flag-key") {
 		t.Errorf("logs should count the keys per vendor without printing them: %s", out)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve returned %v", err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop")
-	}
+	stopServe(t, cancel, done)
 }
 
 // TestLintChecksCredentials: lint reports a credentials.json that does not parse or names a

@@ -138,15 +138,7 @@ func TestServeAndShutdown(t *testing.T) {
 	if resp.StatusCode != 401 {
 		t.Fatalf("brands without a token: %d", resp.StatusCode)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve returned %v", err)
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("serve did not stop")
-	}
+	stopServe(t, cancel, done)
 	if !strings.Contains(logs.String(), "request served") {
 		t.Fatalf("no request log line: %s", logs.String())
 	}
@@ -356,4 +348,18 @@ func killOnceSaved(t *testing.T, cmd *exec.Cmd, file, want string) {
 		t.Fatal(err)
 	}
 	_ = cmd.Wait()
+}
+
+// stopServe cancels a serve started in-process and checks that it returns cleanly in time.
+func stopServe(t *testing.T, cancel context.CancelFunc, done <-chan error) {
+	t.Helper()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve returned %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop")
+	}
 }
