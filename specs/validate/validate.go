@@ -15,6 +15,7 @@ import (
 
 	"github.com/pb33f/jsonschema/v6"
 	validator "github.com/pb33f/libopenapi-validator"
+	"github.com/pb33f/libopenapi-validator/cache"
 	"github.com/pb33f/libopenapi-validator/config"
 	liberrors "github.com/pb33f/libopenapi-validator/errors"
 	"github.com/pb33f/libopenapi-validator/helpers"
@@ -55,10 +56,10 @@ func New(v *specs.Vendor, opts Options) *Validator {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	schemaCache := newLazyCache()
+	schemaCache := cache.NewDefaultCache()
 	// Every call passes the operation's path item (the mock has routed the request already), so
-	// the library needs no path table: without paths it builds no radix tree and walks no
-	// schemas at construction, which otherwise hashes every schema of the description.
+	// the library needs no path table: without paths it builds no radix tree and does not
+	// compile every schema of the description at construction (schemas compile on first use).
 	doc := *v.Model
 	doc.Paths = nil
 	lib := validator.NewValidatorFromV3Model(&doc,
@@ -69,7 +70,6 @@ func New(v *specs.Vendor, opts Options) *Validator {
 		// Without a regex cache the library compiles a path regex on every request.
 		config.WithRegexCache(&sync.Map{}),
 		config.WithLogger(logger))
-	schemaCache.warming.Store(false)
 	return &Validator{
 		byHash:   map[hashKey]*jsonschema.Schema{},
 		options:  config.NewValidationOptions(config.WithFormatAssertions(), config.WithLogger(logger)),
@@ -118,9 +118,6 @@ func (v *Validator) Request(r *http.Request, op *specs.Operation, body []byte) [
 		if v.passed.known(key) {
 			return nil
 		}
-	}
-	if body != nil {
-		r2.Body = io.NopCloser(bytes.NewReader(body))
 	}
 	v.mu.Lock()
 	ok, errs := v.lib.ValidateHttpRequestSyncWithPathItem(r2, op.PathItem, op.Path)
@@ -185,7 +182,7 @@ func hasDefault(op *specs.Operation) bool {
 
 // Value validates a decoded JSON value against a schema (fixtures, scenario bodies, self-checks).
 func (v *Validator) Value(s *base.Schema, value any) []Finding {
-	if c := v.compiled(s); c != nil && c.Validate(value) == nil {
+	if c := v.Compiled(s); c != nil && c.Validate(value) == nil {
 		return nil
 	}
 	v.mu.Lock()
@@ -203,14 +200,12 @@ func (v *Validator) Value(s *base.Schema, value any) []Finding {
 	return out
 }
 
-// compiled is the schema compiled for Value's fast path, or nil.
-func (v *Validator) compiled(s *base.Schema) *jsonschema.Schema {
+// Compiled is s compiled once for checking values (nil when it does not compile): Value's
+// fast path, and callers that only need pass/fail check with it directly, without findings
+// and without a lock.
+func (v *Validator) Compiled(s *base.Schema) *jsonschema.Schema {
 	return v.compiledFor(s, schema_validation.SchemaValidationPurposeGeneric)
 }
-
-// Compiled is s compiled once for checking values (nil when it does not compile): callers
-// that only need pass/fail check with it directly, without findings and without a lock.
-func (v *Validator) Compiled(s *base.Schema) *jsonschema.Schema { return v.compiled(s) }
 
 type hashKey struct {
 	hash    uint64
