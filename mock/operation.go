@@ -36,10 +36,9 @@ type opRuntime struct {
 	// conformList caches conformSchemas.
 	conformOnce sync.Once
 	conformList []*base.Schema
-	// keyCache holds answerKeys per schema (*base.Schema -> []string).
-	keyCache sync.Map
-	// itemCache holds listItemSchema per list schema (*base.Schema -> *base.Schema).
-	itemCache sync.Map
+	// keyCache holds answerKeys per schema; itemCache listItemSchema per list schema.
+	keyCache  schemaMemo[[]string]
+	itemCache schemaMemo[*base.Schema]
 }
 
 func (s *Server) compileOperation(vr *vendorRuntime, op *specs.Operation) (*opRuntime, error) {

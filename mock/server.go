@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gorilla/mux"
+	"github.com/pb33f/libopenapi/datamodel/high/base"
 
 	"github.com/vendormock/vendormock/fixtures"
 	"github.com/vendormock/vendormock/internal/parallel"
@@ -82,10 +83,9 @@ type vendorRuntime struct {
 	resources []*resource
 	// dispatch routes the vendor's requests (see router.go).
 	dispatch *dispatcher
-	// fieldCache holds declared property names per answer schema (*base.Schema -> map[string]bool).
-	fieldCache sync.Map
-	// propCache holds properties(s) per schema (*base.Schema -> map[string]*base.Schema).
-	propCache sync.Map
+	// fieldCache holds declared property names per answer schema; propCache properties(s).
+	fieldCache schemaMemo[map[string]bool]
+	propCache  schemaMemo[map[string]*base.Schema]
 	// keys are the credentials strict mode accepts for this vendor: key -> security scheme
 	// names ("" for any scheme). Read-only once the server is built.
 	keys map[string][]string

@@ -759,17 +759,12 @@ func (o *opRuntime) declared(rec state.Record, s *base.Schema) state.Record {
 	return out
 }
 
-// props is properties(s), cached per schema: requests must not walk the description.
-// Callers must not modify the map.
+// props is properties(s), cached per schema. Callers must not modify the map.
 func (vr *vendorRuntime) props(s *base.Schema) map[string]*base.Schema {
 	if s == nil {
 		return nil
 	}
-	if p, ok := vr.propCache.Load(s); ok {
-		return p.(map[string]*base.Schema)
-	}
-	p, _ := vr.propCache.LoadOrStore(s, properties(s))
-	return p.(map[string]*base.Schema)
+	return vr.propCache.get(s, properties)
 }
 
 // answerKeys are the sorted names of the properties s declares that reads answer (write-only
@@ -778,30 +773,24 @@ func (o *opRuntime) answerKeys(s *base.Schema) []string {
 	if s == nil {
 		return nil
 	}
-	if k, ok := o.keyCache.Load(s); ok {
-		return k.([]string)
-	}
-	var keys []string
-	for k := range o.vr.declaredFields(s) {
-		if !o.res.writeOnly[k] {
-			keys = append(keys, k)
+	return o.keyCache.get(s, func(s *base.Schema) []string {
+		var keys []string
+		for k := range o.vr.declaredFields(s) {
+			if !o.res.writeOnly[k] {
+				keys = append(keys, k)
+			}
 		}
-	}
-	if keys != nil {
 		slices.Sort(keys)
-	}
-	k, _ := o.keyCache.LoadOrStore(s, keys)
-	return k.([]string)
+		return keys
+	})
 }
 
 // listItemSchema is listItems(s), cached per schema.
 func (o *opRuntime) listItemSchema(s *base.Schema) *base.Schema {
-	if it, ok := o.itemCache.Load(s); ok {
-		return it.(*base.Schema)
-	}
-	it, _ := listItems(s)
-	o.itemCache.Store(s, it)
-	return it
+	return o.itemCache.get(s, func(s *base.Schema) *base.Schema {
+		it, _ := listItems(s)
+		return it
+	})
 }
 
 // project is declared(rec, s) for answers that are only encoded: a projection when s declares
@@ -828,16 +817,14 @@ func (p projection) MarshalJSON() ([]byte, error) { return p.AppendJSON(nil) }
 
 // declaredFields caches the property names of a schema (through allOf).
 func (vr *vendorRuntime) declaredFields(s *base.Schema) map[string]bool {
-	if f, ok := vr.fieldCache.Load(s); ok {
-		return f.(map[string]bool)
-	}
-	props := vr.props(s)
-	f := make(map[string]bool, len(props))
-	for k := range props {
-		f[k] = true
-	}
-	vr.fieldCache.Store(s, f)
-	return f
+	return vr.fieldCache.get(s, func(s *base.Schema) map[string]bool {
+		props := vr.props(s)
+		f := make(map[string]bool, len(props))
+		for k := range props {
+			f[k] = true
+		}
+		return f
+	})
 }
 
 // jsonNormal is v as encoding/json would decode it after encoding it, for the types generated
