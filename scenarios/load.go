@@ -209,13 +209,7 @@ func (l *loader) compileAll(jobs []compileJob) error {
 	return nil
 }
 
-func (l *loader) vendorNames() string {
-	names := make([]string, 0, len(l.cat.Vendors))
-	for _, v := range l.cat.Vendors {
-		names = append(names, v.Name)
-	}
-	return strings.Join(names, ", ")
-}
+func (l *loader) vendorNames() string { return strings.Join(l.cat.Names(), ", ") }
 
 func (l *loader) problem(sc *Scenario, line int, format string, args ...any) {
 	l.problems = append(l.problems, Problem{File: sc.File, Line: line, Message: fmt.Sprintf(format, args...)})

@@ -36,6 +36,15 @@ func (c *Catalog) Vendor(name string) (*Vendor, error) {
 	return nil, fmt.Errorf("vendor %q: %w", name, ErrUnknownVendor)
 }
 
+// Names are the vendors' names in catalog order (for messages listing what is loaded).
+func (c *Catalog) Names() []string {
+	names := make([]string, 0, len(c.Vendors))
+	for _, v := range c.Vendors {
+		names = append(names, v.Name)
+	}
+	return names
+}
+
 // Operation returns the operation of a vendor by operationId.
 func (c *Catalog) Operation(vendor, id string) (*Operation, error) {
 	if op, ok := c.byID[opKey{vendor, id}]; ok {

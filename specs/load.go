@@ -69,15 +69,15 @@ func Load(ctx context.Context, sources []Source, opts Options) (*Catalog, error)
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	cat := &Catalog{byMount: map[string]*Vendor{}}
+	seen := map[string]bool{}
 	for _, src := range sources {
 		if err := validName(src.Name); err != nil {
 			return nil, &LoadError{File: src.Display(), Err: err}
 		}
-		if _, dup := cat.byMount[src.Name]; dup {
+		if seen[src.Name] {
 			return nil, &LoadError{File: src.Display(), Err: fmt.Errorf("mount %q is used twice", "/"+src.Name)}
 		}
-		cat.byMount[src.Name] = nil
+		seen[src.Name] = true
 	}
 	// Descriptions are independent: they load in parallel (the largest dominates start-up), and
 	// the first error in source order wins, so errors do not depend on scheduling.
@@ -90,8 +90,8 @@ func Load(ctx context.Context, sources []Source, opts Options) (*Catalog, error)
 	if err != nil {
 		return nil, err
 	}
+	cat := &Catalog{Vendors: vendors, byMount: map[string]*Vendor{}}
 	for i, v := range vendors {
-		cat.Vendors = append(cat.Vendors, v)
 		cat.byMount[sources[i].Name] = v
 	}
 	if err := cat.index(); err != nil {

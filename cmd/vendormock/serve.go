@@ -153,23 +153,15 @@ func (c *serveConfig) credentials(cat *specs.Catalog) ([]fixtures.Credentials, e
 	}
 	for _, f := range flags {
 		if !served(cat, f.Vendor) {
-			var names []string
-			for _, v := range cat.Vendors {
-				names = append(names, v.Name)
-			}
-			return nil, usageError("--api-key %s=...: no vendor %q is served (served: %s)", f.Vendor, f.Vendor, strings.Join(names, ", "))
+			return nil, usageError("--api-key %s=...: no vendor %q is served (served: %s)", f.Vendor, f.Vendor, strings.Join(cat.Names(), ", "))
 		}
 	}
 	return append(files, flags...), nil
 }
 
 func served(cat *specs.Catalog, vendor string) bool {
-	for _, v := range cat.Vendors {
-		if v.Name == vendor {
-			return true
-		}
-	}
-	return false
+	_, err := cat.Vendor(vendor)
+	return err == nil
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
