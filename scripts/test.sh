@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The project's test command (README, CI): formatting, vet, the race-enabled test suite, and a
-# few seconds of each fuzz target. Runs offline after the first module download.
+# The project's test command (README, CI): formatting, vet, the race-enabled test suite, and 1,000
+# executions of each fuzz target. Runs offline after the first module download.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
