@@ -7,6 +7,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/pb33f/libopenapi-validator/schema_validation"
+
 	"github.com/vendormock/vendormock/specs"
 )
 
@@ -134,5 +136,101 @@ func TestPassCacheIsBounded(t *testing.T) {
 	c.add(k)
 	if !c.known(k) {
 		t.Error("a key just added is not known")
+	}
+}
+
+const refSpec = `openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /items:
+    post:
+      operationId: createItem
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Item'}
+      responses: {"201": {description: created}}
+  /nodes:
+    post:
+      operationId: createNode
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Node'}
+      responses: {"201": {description: created}}
+components:
+  schemas:
+    Item:
+      type: object
+      required: [id, name, tag]
+      properties:
+        id: {type: integer, readOnly: true}
+        name: {type: string}
+        tag: {$ref: '#/components/schemas/Tag'}
+    Tag:
+      type: object
+      required: [label]
+      properties:
+        label: {type: string, enum: [red, blue]}
+    Node:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        children:
+          type: array
+          items: {$ref: '#/components/schemas/Node'}
+`
+
+// Request schemas whose references render inline compile on their own, and the library's own
+// request validation (which explains failures) uses that same compiled schema instead of
+// compiling the whole description as a resource. A circular schema still validates, through
+// the library's resource compiler.
+func TestRequestSchemaCompilesAlone(t *testing.T) {
+	fsys := fstest.MapFS{"r/openapi.yaml": {Data: []byte(refSpec)}}
+	cat, err := specs.Load(context.Background(), []specs.Source{{Name: "r", Path: "r/openapi.yaml", FS: fsys}}, specs.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := cat.Vendor("r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	val := New(v, Options{})
+	cases := []struct {
+		op, target, body string
+		wantField        string // "" = valid
+	}{
+		{"createItem", "/items", `{"name":"a","tag":{"label":"red"}}`, ""},
+		{"createItem", "/items", `{"name":"a","tag":{"label":"green"}}`, "label"},
+		{"createItem", "/items", `{"name":"a"}`, "tag"},
+		{"createNode", "/nodes", `{"name":"a","children":[{"name":"b","children":[{"name":"c"}]}]}`, ""},
+		{"createNode", "/nodes", `{"name":"a","children":[{"name":"b","children":[{"name":5}]}]}`, "name"},
+	}
+	for _, c := range cases {
+		r := httptest.NewRequest("POST", c.target, strings.NewReader(c.body))
+		r.Header.Set("Content-Type", "application/json")
+		got := val.Request(r, op(t, v, c.op), []byte(c.body))
+		all := ""
+		for _, f := range got {
+			all += f.Name + " " + f.Pointer + " " + f.Message + "\n"
+		}
+		if (c.wantField == "") != (len(got) == 0) || !strings.Contains(all, c.wantField) {
+			t.Errorf("%s %s: want finding %q, got:\n%s", c.op, c.body, c.wantField, all)
+		}
+	}
+
+	item := op(t, v, "createItem")
+	mt, _ := item.Op.RequestBody.Content.Get("application/json")
+	s := mt.Schema.Schema()
+	ours := val.compiledFor(s, schema_validation.SchemaValidationPurposeRequestBody)
+	if ours == nil {
+		t.Fatal("Item's request schema did not compile")
+	}
+	entry, ok := val.libCache.Load(schema_validation.SchemaCacheKey(s.GoLow().Hash(), v.SchemaVersion(), schema_validation.SchemaValidationPurposeRequestBody))
+	if !ok || entry.CompiledSchema != ours {
+		t.Errorf("the library's cache does not hold the schema compiled alone (found %v)", ok)
 	}
 }
