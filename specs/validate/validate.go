@@ -162,6 +162,15 @@ func (v *Validator) Response(r *http.Request, op *specs.Operation, status int, h
 		ContentLength: int64(len(body)),
 		Request:       r2,
 	}
+	// The library compiles response schemas with the whole description as a resource unless
+	// its cache already holds them (see compile).
+	if rs, _ := op.Response(status); rs != nil && rs.Content != nil {
+		for _, mt := range rs.Content.FromOldest() {
+			if mt.Schema != nil {
+				v.compiledFor(mt.Schema.Schema(), schema_validation.SchemaValidationPurposeResponseBody)
+			}
+		}
+	}
 	v.mu.Lock()
 	ok, errs := v.lib.GetResponseBodyValidator().ValidateResponseBodyWithPathItem(r2, resp, op.PathItem, op.Path)
 	v.mu.Unlock()

@@ -2,6 +2,7 @@ package validate
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -151,6 +152,17 @@ paths:
           application/json:
             schema: {$ref: '#/components/schemas/Item'}
       responses: {"201": {description: created}}
+  /items/{id}:
+    get:
+      operationId: getItem
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Item'}
   /nodes:
     post:
       operationId: createNode
@@ -188,7 +200,7 @@ components:
 // request validation (which explains failures) uses that same compiled schema instead of
 // compiling the whole description as a resource. A circular schema still validates, through
 // the library's resource compiler.
-func TestRequestSchemaCompilesAlone(t *testing.T) {
+func TestBodySchemasCompileAlone(t *testing.T) {
 	fsys := fstest.MapFS{"r/openapi.yaml": {Data: []byte(refSpec)}}
 	cat, err := specs.Load(context.Background(), []specs.Source{{Name: "r", Path: "r/openapi.yaml", FS: fsys}}, specs.Options{})
 	if err != nil {
@@ -232,5 +244,31 @@ func TestRequestSchemaCompilesAlone(t *testing.T) {
 	entry, ok := val.libCache.Load(schema_validation.SchemaCacheKey(s.GoLow().Hash(), v.SchemaVersion(), schema_validation.SchemaValidationPurposeRequestBody))
 	if !ok || entry.CompiledSchema != ours {
 		t.Errorf("the library's cache does not hold the schema compiled alone (found %v)", ok)
+	}
+
+	// Responses: readOnly fields are required there, and the library uses the schema compiled alone.
+	get := op(t, v, "getItem")
+	for _, c := range []struct{ body, wantField string }{
+		{`{"id":1,"name":"a","tag":{"label":"blue"}}`, ""},
+		{`{"name":"a","tag":{"label":"blue"}}`, "id"},
+		{`{"id":1,"name":"a","tag":{"label":"pink"}}`, "label"},
+	} {
+		r := httptest.NewRequest("GET", "/items/1", nil)
+		h := http.Header{"Content-Type": {"application/json"}}
+		got := val.Response(r, get, 200, h, []byte(c.body))
+		all := ""
+		for _, f := range got {
+			all += f.Name + " " + f.Pointer + " " + f.Message + "\n"
+		}
+		if (c.wantField == "") != (len(got) == 0) || !strings.Contains(all, c.wantField) {
+			t.Errorf("response %s: want finding %q, got:\n%s", c.body, c.wantField, all)
+		}
+	}
+	resp, _ := get.Response(200)
+	rmt, _ := resp.Content.Get("application/json")
+	rs := rmt.Schema.Schema()
+	entry, ok = val.libCache.Load(schema_validation.SchemaCacheKey(rs.GoLow().Hash(), v.SchemaVersion(), schema_validation.SchemaValidationPurposeResponseBody))
+	if !ok || entry.CompiledSchema != val.compiledFor(rs, schema_validation.SchemaValidationPurposeResponseBody) {
+		t.Errorf("the library's cache does not hold the response schema compiled alone (found %v)", ok)
 	}
 }
