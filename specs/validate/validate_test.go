@@ -196,7 +196,7 @@ components:
           items: {$ref: '#/components/schemas/Node'}
 `
 
-// Request schemas whose references render inline compile on their own, and the library's own
+// Request and response schemas whose references render inline compile on their own, and the library's own
 // request validation (which explains failures) uses that same compiled schema instead of
 // compiling the whole description as a resource. A circular schema still validates, through
 // the library's resource compiler.
