@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -35,7 +34,6 @@ type Validator struct {
 	vendor   *specs.Vendor
 	lib      validator.Validator
 	schemas  schema_validation.SchemaValidator
-	basePath string
 	// fast holds a compiled schema per schema object for Value: a value that passes needs no
 	// schema hashing, no lock and no error rendering (the library hashes the whole schema on
 	// every call to find its cache entry). Values that fail go through the library for findings.
@@ -65,6 +63,9 @@ func New(v *specs.Vendor, opts Options) *Validator {
 	// compile every schema of the description at construction (schemas compile on first use).
 	doc := *v.Model
 	doc.Paths = nil
+	// Requests arrive relative to the mount, i.e. without the server's base path; without
+	// servers the library strips nothing (it parsed every server URL on every call to do so).
+	doc.Servers = nil
 	lib := validator.NewValidatorFromV3Model(&doc,
 		// Credentials are checked by the mock itself, so a missing one is a 401, not a 400.
 		config.WithoutSecurityValidation(),
@@ -80,22 +81,7 @@ func New(v *specs.Vendor, opts Options) *Validator {
 		vendor:   v,
 		lib:      lib,
 		schemas:  schema_validation.NewSchemaValidatorWithLogger(logger, config.WithFormatAssertions(), config.WithSchemaCache(schemaCache)),
-		basePath: serverBasePath(v),
 	}
-}
-
-// serverBasePath is the path of the first server URL ("/api/v1"), which the library strips again
-// before it matches paths: requests are validated as if they had been sent to the vendor.
-func serverBasePath(v *specs.Vendor) string {
-	if len(v.Model.Servers) == 0 {
-		return ""
-	}
-	raw := v.Model.Servers[0].URL
-	u, err := url.Parse(raw)
-	if err != nil || strings.Contains(raw, "{") {
-		return ""
-	}
-	return strings.TrimSuffix(u.Path, "/")
 }
 
 // Request validates a request whose URL path is relative to the vendor's mount and written the way
@@ -104,7 +90,6 @@ func (v *Validator) Request(r *http.Request, op *specs.Operation, body []byte) [
 	r2 := new(http.Request)
 	*r2 = *r
 	u := *r.URL
-	u.Path = v.basePath + u.Path
 	u.RawPath = ""
 	r2.URL = &u
 	if body != nil {
@@ -151,7 +136,6 @@ func (v *Validator) Response(r *http.Request, op *specs.Operation, status int, h
 	r2 := new(http.Request)
 	*r2 = *r
 	u := *r.URL
-	u.Path = v.basePath + u.Path
 	u.RawPath = ""
 	r2.URL = &u
 	r2.Body = http.NoBody

@@ -13,8 +13,13 @@ import (
 	"github.com/vendormock/vendormock/specs"
 )
 
+// testSpec's second server has a base path that is also its first path segment: requests
+// arrive relative to the mount, and nothing may be stripped from them.
 const testSpec = `openapi: 3.0.3
 info: {title: t, version: "1"}
+servers:
+  - url: https://api.example.com
+  - url: https://other.example.com/items
 paths:
   /items/{id}:
     parameters:
