@@ -30,10 +30,10 @@ import (
 type Validator struct {
 	// mu serialises calls into libopenapi-validator: schemas compile on first use, and
 	// libopenapi's schema rendering is not safe for concurrent use (the race detector finds it).
-	mu       sync.Mutex
-	vendor   *specs.Vendor
-	lib      validator.Validator
-	schemas  schema_validation.SchemaValidator
+	mu      sync.Mutex
+	vendor  *specs.Vendor
+	lib     validator.Validator
+	schemas schema_validation.SchemaValidator
 	// fast holds a compiled schema per schema object for Value: a value that passes needs no
 	// schema hashing, no lock and no error rendering (the library hashes the whole schema on
 	// every call to find its cache entry). Values that fail go through the library for findings.
