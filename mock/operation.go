@@ -10,6 +10,7 @@ import (
 	"github.com/gorilla/mux"
 	"github.com/pb33f/libopenapi/datamodel/high/base"
 
+	"github.com/vendormock/vendormock/internal/jsonw"
 	"github.com/vendormock/vendormock/scenarios"
 	"github.com/vendormock/vendormock/specs"
 	"github.com/vendormock/vendormock/specs/validate"
@@ -37,7 +38,7 @@ type opRuntime struct {
 	conformOnce sync.Once
 	conformList []*base.Schema
 	// keyCache holds answerKeys per schema; itemCache listItemSchema per list schema.
-	keyCache  schemaMemo[[]string]
+	keyCache  schemaMemo[jsonw.Keys]
 	itemCache schemaMemo[*base.Schema]
 }
 

@@ -769,11 +769,11 @@ func (vr *vendorRuntime) props(s *base.Schema) map[string]*base.Schema {
 
 // answerKeys are the sorted names of the properties s declares that reads answer (write-only
 // ones dropped), or nil when s declares none; cached per schema.
-func (o *opRuntime) answerKeys(s *base.Schema) []string {
+func (o *opRuntime) answerKeys(s *base.Schema) jsonw.Keys {
 	if s == nil {
-		return nil
+		return jsonw.Keys{}
 	}
-	return o.keyCache.get(s, func(s *base.Schema) []string {
+	return o.keyCache.get(s, func(s *base.Schema) jsonw.Keys {
 		var keys []string
 		for k := range o.vr.declaredFields(s) {
 			if !o.res.writeOnly[k] {
@@ -781,7 +781,7 @@ func (o *opRuntime) answerKeys(s *base.Schema) []string {
 			}
 		}
 		slices.Sort(keys)
-		return keys
+		return jsonw.NewKeys(keys)
 	})
 }
 
@@ -796,7 +796,7 @@ func (o *opRuntime) listItemSchema(s *base.Schema) *base.Schema {
 // project is declared(rec, s) for answers that are only encoded: a projection when s declares
 // properties, so the record is not copied.
 func (o *opRuntime) project(rec state.Record, s *base.Schema) any {
-	if keys := o.answerKeys(s); keys != nil {
+	if keys := o.answerKeys(s); keys.Len() > 0 {
 		return projection{rec: rec, keys: keys}
 	}
 	return o.declared(rec, s)
@@ -806,7 +806,7 @@ func (o *opRuntime) project(rec state.Record, s *base.Schema) any {
 // the stored record (jsonw.Appender) instead of copying it first.
 type projection struct {
 	rec  state.Record
-	keys []string
+	keys jsonw.Keys
 }
 
 func (p projection) AppendJSON(dst []byte) ([]byte, error) {

@@ -30,14 +30,33 @@ type Appender interface {
 	AppendJSON(dst []byte) ([]byte, error)
 }
 
-// AppendObject appends m as an object holding only the given keys, in the given order; keys
-// that m lacks are skipped. With keys sorted, the result is what Marshal writes for that
-// subset of m, without building it.
-func AppendObject(dst []byte, m map[string]any, keys []string) ([]byte, error) {
+// Keys is a list of object keys with each key's encoding (`"key":`) prepared once, for
+// AppendObject.
+type Keys struct {
+	names   []string
+	encoded [][]byte
+}
+
+// NewKeys prepares names (in the order given) for AppendObject.
+func NewKeys(names []string) Keys {
+	k := Keys{names: names, encoded: make([][]byte, len(names))}
+	for i, n := range names {
+		k.encoded[i] = append(AppendString(nil, n), ':')
+	}
+	return k
+}
+
+// Len is the number of keys.
+func (k Keys) Len() int { return len(k.names) }
+
+// AppendObject appends m as an object holding only the given keys, in their order; keys that
+// m lacks are skipped. With keys sorted, the result is what Marshal writes for that subset of
+// m, without building it.
+func AppendObject(dst []byte, m map[string]any, keys Keys) ([]byte, error) {
 	var scratch []string
 	dst = append(dst, '{')
 	first := true
-	for _, k := range keys {
+	for i, k := range keys.names {
 		v, ok := m[k]
 		if !ok {
 			continue
@@ -46,8 +65,7 @@ func AppendObject(dst []byte, m map[string]any, keys []string) ([]byte, error) {
 			dst = append(dst, ',')
 		}
 		first = false
-		dst = AppendString(dst, k)
-		dst = append(dst, ':')
+		dst = append(dst, keys.encoded[i]...)
 		var err error
 		if dst, err = appendValue(dst, v, &scratch, 1); err != nil {
 			return dst, err

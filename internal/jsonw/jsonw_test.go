@@ -159,14 +159,14 @@ func BenchmarkMarshalRecords(b *testing.B) {
 
 type projected struct {
 	m    map[string]any
-	keys []string
+	keys Keys
 }
 
 func (p projected) AppendJSON(dst []byte) ([]byte, error) { return AppendObject(dst, p.m, p.keys) }
 
 func TestAppendObjectIsMarshalOfTheSubset(t *testing.T) {
 	m := map[string]any{"a": 1.0, "b": []any{"x", map[string]any{"z": true, "y": nil}}, "c": "<c>", "secret": "pw"}
-	keys := []string{"a", "b", "c", "missing"}
+	keys := NewKeys([]string{"a", "b", "c", "missing", "\u2028\"q\""})
 	got, err := Marshal([]any{projected{m, keys}, projected{map[string]any{}, keys}})
 	if err != nil {
 		t.Fatal(err)
