@@ -74,6 +74,19 @@ func AppendObject(dst []byte, m map[string]any, keys Keys) ([]byte, error) {
 	return append(dst, '}'), nil
 }
 
+// plain8 reports whether none of the 8 bytes in x needs escaping or UTF-8 checking: each is
+// at least 0x20, below 0x80, and neither '"' nor '\\'. (x - n*lo) & ^x & hi is non-zero
+// exactly when some byte of x is below n (n <= 0x80).
+func plain8(x uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	ctl := (x - 0x20*lo) & ^x & hi
+	q := x ^ ('"' * lo)
+	quote := (q - lo) & ^q & hi
+	b := x ^ ('\\' * lo)
+	backslash := (b - lo) & ^b & hi
+	return (ctl|quote|backslash|x&hi) == 0
+}
+
 // maxDepth bounds recursion like encoding/json's cycle detection does (a cyclic map would
 // otherwise recurse forever).
 const maxDepth = 1000
@@ -241,7 +254,13 @@ const hex = "0123456789abcdef"
 func AppendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
-	for i := 0; i < len(s); {
+	i := 0
+	// Most strings need no escaping: skip 8 plain bytes at a time.
+	for i+8 <= len(s) && plain8(uint64(s[i])|uint64(s[i+1])<<8|uint64(s[i+2])<<16|uint64(s[i+3])<<24|
+		uint64(s[i+4])<<32|uint64(s[i+5])<<40|uint64(s[i+6])<<48|uint64(s[i+7])<<56) {
+		i += 8
+	}
+	for i < len(s) {
 		if b := s[i]; b < utf8.RuneSelf {
 			if b >= 0x20 && b != '"' && b != '\\' {
 				i++

@@ -176,3 +176,26 @@ func TestAppendObjectIsMarshalOfTheSubset(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
+
+// plain8 must agree with the byte loop for every byte value at every position, next to plain
+// bytes and next to bytes that borrow in the subtraction.
+func TestPlain8(t *testing.T) {
+	plain := func(b byte) bool { return b >= 0x20 && b < 0x80 && b != '"' && b != '\\' }
+	for _, fill := range []byte{'a', 0x20, 0x21, 0x7f, '"' + 1, '\\' + 1} {
+		for pos := 0; pos < 8; pos++ {
+			for v := 0; v < 256; v++ {
+				var x uint64
+				for i := 0; i < 8; i++ {
+					b := fill
+					if i == pos {
+						b = byte(v)
+					}
+					x |= uint64(b) << (8 * i)
+				}
+				if got, want := plain8(x), plain(byte(v)) && plain(fill); got != want {
+					t.Fatalf("plain8 fill %#x, byte %#x at %d: got %v, want %v", fill, v, pos, got, want)
+				}
+			}
+		}
+	}
+}
