@@ -84,7 +84,7 @@ func plain8(x uint64) bool {
 	quote := (q - lo) & ^q & hi
 	b := x ^ ('\\' * lo)
 	backslash := (b - lo) & ^b & hi
-	return (ctl|quote|backslash|x&hi) == 0
+	return (ctl | quote | backslash | x&hi) == 0
 }
 
 // maxDepth bounds recursion like encoding/json's cycle detection does (a cyclic map would
