@@ -71,6 +71,8 @@ type request struct {
 	prefer  preferences
 	// pagination is a scenario's override of list paging for this request (nil: none).
 	pagination *scenarios.Pagination
+	// decoded is the JSON body as validation decoded it (nil when it did not).
+	decoded any
 }
 
 func (o *opRuntime) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -139,7 +141,9 @@ func (o *opRuntime) validateRequest(req *request) []validate.Finding {
 	u.Path = req.relPath
 	u.RawPath = ""
 	r2.URL = &u
-	return o.vr.val.Request(r2, o.op, req.body)
+	findings, decoded := o.vr.val.RequestDecoded(r2, o.op, req.body)
+	req.decoded = decoded
+	return findings
 }
 
 // invalid answers a request that breaks the description: the documented validation status and

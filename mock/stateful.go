@@ -140,6 +140,9 @@ func (o *opRuntime) bodyObject(w http.ResponseWriter, req *request) (state.Recor
 	if len(req.body) == 0 {
 		return rec, true
 	}
+	if m, ok := req.decoded.(map[string]any); ok {
+		return m, true // validation decoded it already
+	}
 	if err := json.Unmarshal(req.body, &rec); err != nil {
 		o.errorResponse(w, req, o.bodyInvalid, "request body is not a JSON object", err.Error(), nil)
 		return nil, false

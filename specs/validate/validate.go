@@ -87,6 +87,14 @@ func New(v *specs.Vendor, opts Options) *Validator {
 // Request validates a request whose URL path is relative to the vendor's mount and written the way
 // the description writes it; body is the request body already read (nil for none).
 func (v *Validator) Request(r *http.Request, op *specs.Operation, body []byte) []Finding {
+	findings, _ := v.RequestDecoded(r, op, body)
+	return findings
+}
+
+// RequestDecoded is Request that also hands back the JSON body when validation decoded it to
+// pass it (nil otherwise), so that the caller need not decode it again. The value is the
+// caller's: nothing else holds it.
+func (v *Validator) RequestDecoded(r *http.Request, op *specs.Operation, body []byte) ([]Finding, any) {
 	r2 := new(http.Request)
 	*r2 = *r
 	u := *r.URL
@@ -98,14 +106,14 @@ func (v *Validator) Request(r *http.Request, op *specs.Operation, body []byte) [
 	} else {
 		r2.Body = http.NoBody
 	}
-	if v.requestPasses(r2, op, body) {
-		return nil
+	if ok, doc := v.requestPasses(r2, op, body); ok {
+		return nil, doc
 	}
 	var key passKey
 	if len(body) == 0 {
 		key = passKeyOf(r, op)
 		if v.passed.known(key) {
-			return nil
+			return nil, nil
 		}
 	}
 	v.mu.Lock()
@@ -115,7 +123,7 @@ func (v *Validator) Request(r *http.Request, op *specs.Operation, body []byte) [
 		if len(body) == 0 {
 			v.passed.add(key)
 		}
-		return nil
+		return nil, nil
 	}
 	var doc any
 	if len(body) > 0 {
@@ -123,7 +131,7 @@ func (v *Validator) Request(r *http.Request, op *specs.Operation, body []byte) [
 			doc = nil
 		}
 	}
-	return convert(errs, doc, true)
+	return convert(errs, doc, true), nil
 }
 
 // Response validates an answer: documented status, content type, body schema and headers.
@@ -335,24 +343,25 @@ func (c *passCache) add(k passKey) {
 // requestPasses is Request's fast path for the common case, a JSON body: the body checks
 // against the operation's request schema compiled once, and the parameters through the
 // library (the library's body check hashes the whole schema on every call). A false answer
-// means "not known to pass": the caller then asks the library, which names the findings.
-func (v *Validator) requestPasses(r2 *http.Request, op *specs.Operation, body []byte) bool {
+// means "not known to pass": the caller then asks the library, which names the findings. A
+// true one comes with the decoded body.
+func (v *Validator) requestPasses(r2 *http.Request, op *specs.Operation, body []byte) (bool, any) {
 	rb := op.Op.RequestBody
 	ct := r2.Header.Get("Content-Type")
 	if rb == nil || rb.Content == nil || len(body) == 0 || ct == "" || !strings.Contains(strings.ToLower(ct), "json") {
-		return false
+		return false, nil
 	}
 	mt, ok := helpers.FindMediaType(rb.Content, ct)
 	if !ok || mt.Schema == nil {
-		return false
+		return false, nil
 	}
 	c := v.compiledFor(mt.Schema.Schema(), schema_validation.SchemaValidationPurposeRequestBody)
 	if c == nil {
-		return false
+		return false, nil
 	}
 	var doc any
 	if json.Unmarshal(body, &doc) != nil || c.Validate(doc) != nil {
-		return false
+		return false, nil
 	}
 	pv := v.lib.GetParameterValidator()
 	v.mu.Lock()
@@ -362,10 +371,10 @@ func (v *Validator) requestPasses(r2 *http.Request, op *specs.Operation, body []
 		pv.ValidateHeaderParamsWithPathItem, pv.ValidateQueryParamsWithPathItem,
 	} {
 		if ok, _ := check(r2, op.PathItem, op.Path); !ok {
-			return false
+			return false, nil
 		}
 	}
-	return true
+	return true, doc
 }
 
 // convert maps the library's errors to findings, one per schema failure.
