@@ -63,10 +63,15 @@ type Options struct {
 // Server serves every operation of every vendor in the catalog. It is an http.Handler.
 type Server struct {
 	// bufs pools answer buffers (*[]byte) for writeEncoded.
-	bufs    sync.Pool
-	opts    Options
-	log     *slog.Logger
-	router  *mux.Router
+	bufs sync.Pool
+	opts Options
+	log  *slog.Logger
+	// admin routes /__admin/; mounted are the vendors with a mount, root the root-mounted one
+	// (or the 404). Mounts never nest (/heydonto-auth is not under /heydonto), so a plain
+	// prefix test picks the vendor, and only its own router matches the operation.
+	admin   *mux.Router
+	mounted []*vendorRuntime
+	root    http.Handler
 	vendors []*vendorRuntime
 	journal *journal
 	store   *state.Store
@@ -109,10 +114,11 @@ func NewServer(opts Options) (*Server, error) {
 	s := &Server{opts: opts, log: opts.Logger}
 	s.tokens = newTokenRegistry(opts.Seed, opts.Now)
 	s.journal = newJournal(opts.JournalSize, s.redactedHeaders())
-	s.router = mux.NewRouter().SkipClean(true)
-	s.router.NotFoundHandler = http.HandlerFunc(s.notFound)
-	s.router.MethodNotAllowedHandler = http.HandlerFunc(s.notFound)
-	s.addAdminRoutes(s.router.PathPrefix(strings.TrimSuffix(AdminPrefix, "/")).Subrouter())
+	s.admin = mux.NewRouter().SkipClean(true)
+	s.admin.NotFoundHandler = http.HandlerFunc(s.notFound)
+	s.admin.MethodNotAllowedHandler = http.HandlerFunc(s.notFound)
+	s.addAdminRoutes(s.admin.PathPrefix(strings.TrimSuffix(AdminPrefix, "/")).Subrouter())
+	s.root = http.HandlerFunc(s.notFound)
 
 	// Vendors mounted under a name first, the root mount (if any) last, so /billing/x never falls
 	// into a root-mounted description.
@@ -123,10 +129,10 @@ func NewServer(opts Options) (*Server, error) {
 	for _, vr := range vendors {
 		s.vendors = append(s.vendors, vr)
 		if vr.v.Mount == "" {
-			s.router.NotFoundHandler = vr.dispatch
+			s.root = vr.dispatch
 			continue
 		}
-		s.router.MatcherFunc(matchMount(vr.v.Mount)).Handler(vr.dispatch)
+		s.mounted = append(s.mounted, vr)
 	}
 	if err := s.checkScenarioTemplates(); err != nil {
 		return nil, err
@@ -206,8 +212,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if isPreflight(r) {
 		s.preflight(t, r)
 	} else {
-		s.router.ServeHTTP(t, withoutTrailingSlash(r))
+		s.route(t, withoutTrailingSlash(r))
 	}
+}
+
+// route hands a request to the admin router or to the vendor whose mount it is under.
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	if strings.HasPrefix(p, AdminPrefix) {
+		s.admin.ServeHTTP(w, r)
+		return
+	}
+	for _, vr := range s.mounted {
+		if m := vr.v.Mount; strings.HasPrefix(p, m) && (len(p) == len(m) || p[len(m)] == '/') {
+			vr.dispatch.ServeHTTP(w, r)
+			return
+		}
+	}
+	s.root.ServeHTTP(w, r)
 }
 
 // afterRequest runs once the answer is written: the request log line, and the journal.
