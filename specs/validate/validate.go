@@ -39,9 +39,11 @@ type Validator struct {
 	// every call to find its cache entry). Values that fail go through the library for findings.
 	fast   sync.Map                       // fastKey → *jsonschema.Schema (nil when it does not compile)
 	byHash map[hashKey]*jsonschema.Schema // guarded by mu
-	// passed remembers bodyless requests that passed (validation is a function of the request).
-	passed  passCache
-	options *config.ValidationOptions
+	// passed remembers bodyless requests that passed (validation is a function of the request);
+	// paramsPassed the parameters of requests with a JSON body that passed.
+	passed       passCache
+	paramsPassed passCache
+	options      *config.ValidationOptions
 	// libCache is the library's schema cache, shared by its request, response and schema validators.
 	libCache cache.SchemaCache
 }
@@ -363,6 +365,12 @@ func (v *Validator) requestPasses(r2 *http.Request, op *specs.Operation, body []
 	if json.Unmarshal(body, &doc) != nil || c.Validate(doc) != nil {
 		return false, nil
 	}
+	// The parameters' verdict depends on what passKey holds, not on the body: parameters that
+	// passed with another body need no second look (and no turn on the library's lock).
+	key := passKeyOf(r2, op)
+	if v.paramsPassed.known(key) {
+		return true, doc
+	}
 	pv := v.lib.GetParameterValidator()
 	v.mu.Lock()
 	defer v.mu.Unlock()
@@ -374,6 +382,7 @@ func (v *Validator) requestPasses(r2 *http.Request, op *specs.Operation, body []
 			return false, nil
 		}
 	}
+	v.paramsPassed.add(key)
 	return true, doc
 }
 

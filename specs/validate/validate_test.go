@@ -33,6 +33,8 @@ paths:
   /items:
     post:
       operationId: createItem
+      parameters:
+        - {name: dryRun, in: query, schema: {type: boolean}}
       requestBody:
         required: true
         content:
@@ -90,6 +92,10 @@ func TestRequestFastPathsKeepFindings(t *testing.T) {
 		{"valid body", "POST", "/items", `{"name":"ab"}`, "", post, ""},
 		{"readOnly id not required in a request", "POST", "/items", `{"name":"abc"}`, "", post, ""},
 		{"body too short after a pass", "POST", "/items", `{"name":"a"}`, "", post, "/name"},
+		{"valid body, valid query", "POST", "/items?dryRun=true", `{"name":"ab"}`, "", post, ""},
+		{"valid body, bad query after a pass", "POST", "/items?dryRun=maybe", `{"name":"ab"}`, "", post, "dryRun"},
+		{"other body, query that passed before", "POST", "/items?dryRun=true", `{"name":"xyz"}`, "", post, ""},
+		{"bad body, query that passed before", "POST", "/items?dryRun=true", `{"name":"x"}`, "", post, "/name"},
 		{"body missing field", "POST", "/items", `{}`, "", post, "name"},
 		{"body wrong type", "POST", "/items", `{"name":5}`, "", post, "/name"},
 		{"malformed body", "POST", "/items", `{"name":`, "", post, "body"},
