@@ -28,7 +28,7 @@ type collData struct {
 
 type entry struct {
 	id     string
-	rec    Record
+	rec    *frozen
 	hidden bool // soft-deleted
 }
 

@@ -97,8 +97,7 @@ func parseNumber(s string) (number, bool) {
 	return number{f: f}, true
 }
 
-func formatNumber(v any) string {
-	n, _ := toNumber(v)
+func formatNumberOf(n number) string {
 	if n.isInt {
 		return strconv.FormatInt(n.i, 10)
 	}
@@ -216,27 +215,26 @@ type sortVal struct {
 	s    string
 }
 
-func makeSortVal(v any, ok bool) sortVal {
+func makeSortVal(v any, ok bool) sortVal { return sortValOf(viewOf(v), ok) }
+
+func sortValOf(v view, ok bool) sortVal {
 	if !ok {
 		return sortVal{rank: rankMissing}
 	}
-	switch t := v.(type) {
-	case nil:
+	switch v.k {
+	case vNil:
 		return sortVal{rank: rankMissing}
-	case string:
-		if isDigits(t) {
-			return sortVal{rank: rankDigits, s: t}
+	case vString:
+		if isDigits(v.s) {
+			return sortVal{rank: rankDigits, s: v.s}
 		}
-		return sortVal{rank: rankString, s: t}
-	case bool:
-		if t {
-			return sortVal{rank: rankBool, n: number{i: 1, isInt: true}}
-		}
-		return sortVal{rank: rankBool, n: number{isInt: true}}
-	case map[string]any, []any:
+		return sortVal{rank: rankString, s: v.s}
+	case vBool:
+		return sortVal{rank: rankBool, n: number{i: int64(v.n), isInt: true}}
+	case vObject, vArray:
 		return sortVal{rank: rankOther}
 	}
-	if n, ok := toNumber(v); ok {
+	if n, ok := v.number(); ok {
 		return sortVal{rank: rankNumber, n: n}
 	}
 	return sortVal{rank: rankOther}

@@ -12,7 +12,7 @@
 // Every session starts from the base installed with [Store.SetBase]. A session shares the
 // base's per-collection data until it first writes to a collection; only then is that
 // collection's index copied (the records themselves are never copied, because stored
-// records are immutable: every write stores a new map). Export freezes the data it
+// records are immutable: every write stores a new one). Export freezes the data it
 // snapshots the same way, so a save never holds a lock while it writes to disk.
 //
 // # Records
@@ -20,6 +20,34 @@
 // A [Record] is a map[string]any holding JSON-compatible values. Records handed to the
 // store and records it returns must not be modified by the caller; the store never
 // modifies them either. Ids are compared in their string form, so "5" finds the integer 5.
+//
+// # Compact records
+//
+// The store does not keep the maps it is given: a write freezes the record into an immutable
+// compact form (record.go), its shape and its data. The shape is the sorted key list,
+// interned per collection so that records with the same keys share one (up to 1,024 shapes
+// per collection; records with yet other key sets get a shape of their own). The data is one
+// string: a flags byte, checkpoint offsets (uint16, or uint32 for records over 64 KiB) of
+// every fourth value, and the values in key order in a tagged binary encoding (codec.go).
+// The tag byte carries the Go type, so every type callers store (each integer and float
+// type, json.Number, string, bool, nil, []any and map[string]any, nil or empty) comes back
+// as it went in, equal under reflect.DeepEqual; values of other types, and nesting deeper
+// than 512 levels, are kept aside as they are. Short strings and small integers fit their
+// length or value into the tag, arrays and objects carry their length so that a reader skips
+// them at once, and a reader finds one field from the checkpoint before it by skipping at
+// most three values. An Open Dental patient (45 fields, 1,090 bytes of JSON) takes about 700
+// bytes of heap this way, where its map took 3,500.
+//
+// Filters, search and sorting read the fields they need from the compact form, as views that
+// do not allocate (view.go); dotted paths walk encoded objects and decode only the arrays
+// they run into. Only the records a Get, List or Update hands out are decoded into maps, and
+// those are cached: the frozen record keeps a weak pointer to its map, so that every map
+// decoded since the last garbage collection is found again, and the store's ring of the 256
+// maps decoded or read last keeps hot records alive through collections (and bounds the
+// memory the cache holds). The map a Create, Replace, Merge or Update returns is the one
+// cached. Cached maps are shared by every reader, as stored maps were before, so
+// they must not be modified either. Export writes each record's map (cached or decoded for
+// the export only), so documents are byte for byte what they were.
 //
 // # Persistence
 //

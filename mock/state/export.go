@@ -152,7 +152,7 @@ func (s *Store) writeDocument(w io.Writer, doc document) error {
 				}
 				n++
 				bw.WriteString("\n")
-				if err := put(e.rec); err != nil {
+				if err := put(s.peek(e.rec)); err != nil {
 					return fmt.Errorf("export session %q: collection %q: record %q: %w", snap.id, name, e.id, err)
 				}
 			}
@@ -299,7 +299,7 @@ func (s *Store) parseSessions(r io.Reader) (map[string][]*collData, any, error) 
 			if !ok {
 				return nil, nil, fmt.Errorf("session %q: collection %q: %w", id, name, ErrUnknownCollection)
 			}
-			c, err := s.parseCollection(&s.colls[ci], colls[name])
+			c, err := s.parseCollection(ci, colls[name])
 			if err != nil {
 				return nil, nil, fmt.Errorf("session %q: collection %q: %w", id, name, err)
 			}
@@ -314,7 +314,8 @@ func (s *Store) parseSessions(r io.Reader) (map[string][]*collData, any, error) 
 	return out, top["extensions"], nil
 }
 
-func (s *Store) parseCollection(def *Collection, v any) (*collData, error) {
+func (s *Store) parseCollection(ci int, v any) (*collData, error) {
+	def := &s.colls[ci]
 	obj, ok := v.(map[string]any)
 	if !ok {
 		return nil, invalid("not an object")
@@ -370,7 +371,7 @@ func (s *Store) parseCollection(def *Collection, v any) (*collData, error) {
 			return nil, fmt.Errorf("record %d: id %q: %w", i, key, ErrConflict)
 		}
 		c.bumpSequence(def, key)
-		e := entry{id: key, rec: rec, hidden: isSoftDeleted(def, rec)}
+		e := entry{id: key, rec: s.freeze(ci, rec), hidden: isSoftDeleted(def, rec)}
 		c.index[key] = len(c.entries)
 		c.entries = append(c.entries, e)
 		if e.hidden {

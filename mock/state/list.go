@@ -18,7 +18,7 @@ func (x *Session) List(coll string, q Query) Page {
 
 	x.mu.RLock()
 	c := x.colls[ci]
-	matched := make([]Record, 0, c.visible())
+	matched := make([]*frozen, 0, c.visible())
 	for _, e := range c.entries {
 		if e.rec == nil || e.hidden && !q.IncludeDeleted || !cq.match(e.rec) {
 			continue
@@ -36,9 +36,9 @@ func (x *Session) List(coll string, q Query) Page {
 		need = off + lim
 	}
 	so := sorter{sort: cq.sort, n: len(cq.sort), keys: make([]sortVal, total*len(cq.sort))}
-	for i, rec := range matched {
-		for j, sk := range cq.sort {
-			so.keys[i*so.n+j] = makeSortVal(lookup(rec, sk.Field, cq.paths[j]))
+	for i, f := range matched {
+		for j := range cq.keys {
+			so.keys[i*so.n+j] = sortValOf(cq.keys[j].lookup(f))
 		}
 	}
 	var top []int32
@@ -54,14 +54,27 @@ func (x *Session) List(coll string, q Query) Page {
 	}
 	items := make([]Record, 0, need-off)
 	for _, i := range top[off:need] {
-		items = append(items, matched[i])
+		items = append(items, x.store.record(matched[i]))
 	}
 	return Page{Items: items, Total: total}
 }
 
 // listInOrder pages through a collection in insertion order without keeping what falls
-// outside the page.
+// outside the page. The page's records are decoded (or found in the cache) after the lock
+// is released.
 func (x *Session) listInOrder(ci int, cq *compiledQuery, off, lim int, deleted bool) Page {
+	var small [32]*frozen
+	page, total := x.pageInOrder(ci, cq, off, lim, deleted, small[:0])
+	items := make([]Record, len(page))
+	for i, f := range page {
+		items[i] = x.store.record(f)
+	}
+	return Page{Items: items, Total: total}
+}
+
+// pageInOrder appends the records of a page in insertion order to page and counts the
+// matches.
+func (x *Session) pageInOrder(ci int, cq *compiledQuery, off, lim int, deleted bool, page []*frozen) ([]*frozen, int) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	c := x.colls[ci]
@@ -71,23 +84,22 @@ func (x *Session) listInOrder(ci int, cq *compiledQuery, off, lim int, deleted b
 			total = c.live
 		}
 		if off >= total {
-			return Page{Items: []Record{}, Total: total}
+			return page, total
 		}
 		n := total - off
 		if lim > 0 && lim < n {
 			n = lim
 		}
-		items := make([]Record, 0, n)
 		if len(c.entries) == c.live && (c.hidden == 0 || deleted) {
 			// no gaps: index the page directly
 			for _, e := range c.entries[off : off+n] {
-				items = append(items, e.rec)
+				page = append(page, e.rec)
 			}
-			return Page{Items: items, Total: total}
+			return page, total
 		}
 		skip := off
 		for _, e := range c.entries {
-			if len(items) == n {
+			if len(page) == n {
 				break
 			}
 			if e.rec == nil || e.hidden && !deleted {
@@ -97,22 +109,21 @@ func (x *Session) listInOrder(ci int, cq *compiledQuery, off, lim int, deleted b
 				skip--
 				continue
 			}
-			items = append(items, e.rec)
+			page = append(page, e.rec)
 		}
-		return Page{Items: items, Total: total}
+		return page, total
 	}
-	items := []Record{}
 	total := 0
 	for _, e := range c.entries {
 		if e.rec == nil || e.hidden && !deleted || !cq.match(e.rec) {
 			continue
 		}
 		if total >= off && (lim == 0 || total-off < lim) {
-			items = append(items, e.rec)
+			page = append(page, e.rec)
 		}
 		total++
 	}
-	return Page{Items: items, Total: total}
+	return page, total
 }
 
 // sorter orders the matches of a query, named by their index in insertion order, by

@@ -103,24 +103,23 @@ type filterValue struct {
 }
 
 type compiledFilter struct {
-	field string
-	path  []string // nil unless field has a dot
-	op    FilterOp
-	vals  []filterValue
+	ref  fieldRef
+	op   FilterOp
+	vals []filterValue
 }
 
 type compiledQuery struct {
 	filters []compiledFilter
 	search  string // lower-cased
-	fields  []compiledFilter
+	fields  []fieldRef
 	sort    []SortKey
-	paths   [][]string
+	keys    []fieldRef // of sort
 }
 
 func compileQuery(q *Query) compiledQuery {
 	cq := compiledQuery{sort: q.Sort}
 	for _, f := range q.Filters {
-		cf := compiledFilter{field: f.Field, path: splitPath(f.Field), op: f.Op}
+		cf := compiledFilter{ref: newFieldRef(f.Field), op: f.Op}
 		for _, v := range f.Values {
 			fv := filterValue{raw: v, lower: strings.ToLower(v)}
 			fv.num, fv.isNum = parseNumber(v)
@@ -135,11 +134,11 @@ func compileQuery(q *Query) compiledQuery {
 	if q.Search != "" {
 		cq.search = strings.ToLower(q.Search)
 		for _, f := range q.SearchFields {
-			cq.fields = append(cq.fields, compiledFilter{field: f, path: splitPath(f)})
+			cq.fields = append(cq.fields, newFieldRef(f))
 		}
 	}
 	for _, k := range q.Sort {
-		cq.paths = append(cq.paths, splitPath(k.Field))
+		cq.keys = append(cq.keys, newFieldRef(k.Field))
 	}
 	return cq
 }
@@ -193,11 +192,11 @@ func walk(cur any, path []string) (any, bool) {
 	return cur, true
 }
 
-func (cq *compiledQuery) match(rec Record) bool {
+func (cq *compiledQuery) match(f *frozen) bool {
 	for i := range cq.filters {
-		f := &cq.filters[i]
-		v, ok := lookup(rec, f.field, f.path)
-		if !ok || !f.matches(v) {
+		fl := &cq.filters[i]
+		v, ok := fl.ref.lookup(f)
+		if !ok || !fl.matches(v) {
 			return false
 		}
 	}
@@ -205,49 +204,78 @@ func (cq *compiledQuery) match(rec Record) bool {
 		return true
 	}
 	if len(cq.fields) == 0 {
-		for _, v := range rec {
-			if searchValue(v, cq.search, 8) {
+		pos, _ := f.start()
+		for range f.shape.keys {
+			var v view
+			v, pos = viewAt(f.data, pos, f.shape)
+			if searchView(v, cq.search, 8) {
 				return true
 			}
 		}
 		return false
 	}
 	for i := range cq.fields {
-		if v, ok := lookup(rec, cq.fields[i].field, cq.fields[i].path); ok && searchValue(v, cq.search, 8) {
+		if v, ok := cq.fields[i].lookup(f); ok && searchView(v, cq.search, 8) {
 			return true
 		}
 	}
 	return false
 }
 
-// searchValue looks for needle in the strings of v, descending into objects and arrays.
-func searchValue(v any, needle string, depth int) bool {
-	switch t := v.(type) {
-	case string:
-		return containsFold(t, needle)
-	case map[string]any:
-		if depth > 0 {
+// searchView looks for needle in the strings of v, descending into objects and arrays.
+func searchView(v view, needle string, depth int) bool {
+	switch v.k {
+	case vString:
+		return containsFold(v.s, needle)
+	case vObject, vArray:
+		if depth <= 0 {
+			return false
+		}
+		switch t := v.o.(type) {
+		case map[string]any:
 			for _, e := range t {
-				if searchValue(e, needle, depth-1) {
+				if searchView(viewOf(e), needle, depth-1) {
 					return true
 				}
 			}
-		}
-	case []any:
-		if depth > 0 {
+			return false
+		case []any:
 			for _, e := range t {
-				if searchValue(e, needle, depth-1) {
+				if searchView(viewOf(e), needle, depth-1) {
 					return true
 				}
+			}
+			return false
+		}
+		pos := 0
+		for range v.n {
+			if v.k == vObject {
+				_, pos = keyAt(v.s, pos)
+			}
+			var e view
+			e, pos = viewAt(v.s, pos, v.sh)
+			if searchView(e, needle, depth-1) {
+				return true
 			}
 		}
 	}
 	return false
 }
 
-func (f *compiledFilter) matches(v any) bool {
-	if arr, ok := v.([]any); ok {
-		for _, e := range arr {
+func (f *compiledFilter) matches(v view) bool {
+	if v.k == vArray {
+		if v.o != nil {
+			for _, e := range v.o.([]any) {
+				if f.matchesScalar(viewOf(e)) {
+					return true
+				}
+			}
+			return false
+		}
+		pos := 0
+		for range v.n {
+			var e view
+			e, pos = viewAt(v.s, pos, v.sh)
 			if f.matchesScalar(e) {
 				return true
 			}
@@ -257,7 +285,7 @@ func (f *compiledFilter) matches(v any) bool {
 	return f.matchesScalar(v)
 }
 
-func (f *compiledFilter) matchesScalar(v any) bool {
+func (f *compiledFilter) matchesScalar(v view) bool {
 	for i := range f.vals {
 		if f.matchesValue(v, &f.vals[i]) {
 			return true
@@ -266,32 +294,32 @@ func (f *compiledFilter) matchesScalar(v any) bool {
 	return false
 }
 
-func (f *compiledFilter) matchesValue(v any, fv *filterValue) bool {
+func (f *compiledFilter) matchesValue(v view, fv *filterValue) bool {
 	switch f.op {
 	case Eq:
-		switch t := v.(type) {
-		case string:
-			return strings.EqualFold(t, fv.raw)
-		case bool:
-			return fv.isBool && t == fv.b
-		case nil:
+		switch v.k {
+		case vString:
+			return strings.EqualFold(v.s, fv.raw)
+		case vBool:
+			return fv.isBool && (v.n == 1) == fv.b
+		case vNil:
 			return fv.isNull
-		case map[string]any, []any:
+		case vObject, vArray:
 			return false
 		}
-		n, ok := toNumber(v)
+		n, ok := v.number()
 		return ok && fv.isNum && compareNumbers(n, fv.num) == 0
 	case Contains:
-		switch t := v.(type) {
-		case string:
-			return containsFold(t, fv.lower)
-		case bool:
-			return containsFold(strconv.FormatBool(t), fv.lower)
-		case nil, map[string]any, []any:
+		switch v.k {
+		case vString:
+			return containsFold(v.s, fv.lower)
+		case vBool:
+			return containsFold(strconv.FormatBool(v.n == 1), fv.lower)
+		case vNil, vObject, vArray:
 			return false
 		}
-		if _, ok := toNumber(v); ok {
-			return containsFold(formatNumber(v), fv.lower)
+		if n, ok := v.number(); ok {
+			return containsFold(formatNumberOf(n), fv.lower)
 		}
 		return false
 	case Gte, Lte, Gt, Lt:
@@ -314,24 +342,24 @@ func (f *compiledFilter) matchesValue(v any, fv *filterValue) bool {
 }
 
 // order compares a stored value with a filter value for the range operators.
-func order(v any, fv *filterValue) (int, bool) {
-	switch t := v.(type) {
-	case string:
+func order(v view, fv *filterValue) (int, bool) {
+	switch v.k {
+	case vString:
 		if fv.isNum {
-			if n, ok := parseNumber(t); ok {
+			if n, ok := parseNumber(v.s); ok {
 				return compareNumbers(n, fv.num), true
 			}
 		}
-		return strings.Compare(t, fv.raw), true
-	case bool:
+		return strings.Compare(v.s, fv.raw), true
+	case vBool:
 		if !fv.isBool {
 			return 0, false
 		}
-		return compareSortVals(makeSortVal(t, true), makeSortVal(fv.b, true), false), true
-	case nil, map[string]any, []any:
+		return compareSortVals(makeSortVal(v.n == 1, true), makeSortVal(fv.b, true), false), true
+	case vNil, vObject, vArray:
 		return 0, false
 	}
-	if n, ok := toNumber(v); ok && fv.isNum {
+	if n, ok := v.number(); ok && fv.isNum {
 		return compareNumbers(n, fv.num), true
 	}
 	return 0, false

@@ -75,7 +75,9 @@ func (x *Session) Create(coll string, rec Record) (Record, error) {
 		v, key = x.store.makeID(def, c)
 		out[def.IDField] = v
 	}
-	e := entry{id: key, rec: out, hidden: isSoftDeleted(def, out)}
+	f := x.store.freeze(ci, out)
+	x.store.remember(f, out)
+	e := entry{id: key, rec: f, hidden: isSoftDeleted(def, out)}
 	c.index[key] = len(c.entries)
 	c.entries = append(c.entries, e)
 	c.live++
@@ -105,7 +107,7 @@ func (x *Session) Get(coll string, id string) (Record, bool) {
 	if !ok || e.hidden {
 		return nil, false
 	}
-	return e.rec, true
+	return x.store.record(e.rec), true
 }
 
 // Replace stores rec in place of the record with the given id, keeping its id field and
@@ -148,7 +150,7 @@ func (x *Session) update(verb, coll, id string, fresh bool, change func(old Reco
 	if !ok || x.colls[ci].entries[i].hidden {
 		return nil, fmt.Errorf("%s %q in %q: %w", verb, id, coll, ErrNotFound)
 	}
-	old := x.colls[ci].entries[i].rec
+	old := x.store.record(x.colls[ci].entries[i].rec)
 	rec, err := change(old)
 	if err != nil {
 		return nil, err
@@ -161,13 +163,15 @@ func (x *Session) update(verb, coll, id string, fresh bool, change func(old Reco
 		out = cloneRecord(rec)
 	}
 	out[def.IDField] = old[def.IDField]
+	f := x.store.freeze(ci, out)
+	x.store.remember(f, out)
 	c := x.writable(ci)
 	i = c.index[id] // the clone may have moved it
 	if isSoftDeleted(def, out) {
 		c.hidden++
 		c.entries[i].hidden = true
 	}
-	c.entries[i].rec = out
+	c.entries[i].rec = f
 	x.store.touch()
 	return out, nil
 }
@@ -188,9 +192,9 @@ func (x *Session) Delete(coll, id string) error {
 	c := x.writable(ci)
 	i = c.index[id]
 	if def.SoftDelete != "" {
-		out := cloneRecord(c.entries[i].rec)
+		out := cloneRecord(x.store.record(c.entries[i].rec))
 		out[def.SoftDelete] = true
-		c.entries[i].rec = out
+		c.entries[i].rec = x.store.freeze(ci, out)
 		c.entries[i].hidden = true
 		c.hidden++
 	} else {

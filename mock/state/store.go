@@ -118,6 +118,9 @@ type Store struct {
 	changed chan struct{}
 	saveMu  sync.Mutex // orders SaveFile calls so an older snapshot never replaces a newer one
 
+	shapes []shapeTable // per collection
+	cache  recordCache
+
 	// Test hooks: after replaces time.After in Autosave, onSave observes each autosave.
 	after  func(time.Duration) <-chan time.Time
 	onSave func(error)
@@ -132,6 +135,7 @@ func New(opts Options, collections []Collection) (*Store, error) {
 		maxRecords: opts.MaxRecordsPerSession,
 		colls:      slices.Clone(collections),
 		byName:     make(map[string]int, len(collections)),
+		shapes:     make([]shapeTable, len(collections)),
 		sessions:   make(map[string]*Session),
 		changed:    make(chan struct{}, 1),
 		after:      time.After,
@@ -219,14 +223,14 @@ func (s *Store) SetBase(records map[string][]Record) error {
 			}
 			c.bumpSequence(def, key)
 			c.index[key] = j
-			c.entries = append(c.entries, entry{id: key, rec: cloneRecord(rec), hidden: isSoftDeleted(def, rec)})
+			c.entries = append(c.entries, entry{id: key, rec: s.freeze(ci, rec), hidden: isSoftDeleted(def, rec)})
 		}
 		for _, j := range pending {
 			v, key := s.makeID(def, c)
 			rec := cloneRecord(recs[j])
 			rec[def.IDField] = v
 			c.index[key] = j
-			c.entries[j] = entry{id: key, rec: rec, hidden: isSoftDeleted(def, rec)}
+			c.entries[j] = entry{id: key, rec: s.freeze(ci, rec), hidden: isSoftDeleted(def, rec)}
 		}
 		c.live = len(c.entries)
 		for _, e := range c.entries {
