@@ -146,10 +146,10 @@ func NewServer(opts Options) (*Server, error) {
 	return s, nil
 }
 
-// compileVendors compiles the vendors in parallel (they share nothing; the largest dominates
-// start-up) and reports the first error in catalog order.
+// compileVendors compiles the vendors in parallel (they share nothing; the largest, started
+// first, dominates start-up) and reports the first error in catalog order.
 func (s *Server) compileVendors(vendors []*specs.Vendor) ([]*vendorRuntime, error) {
-	return parallel.Map(vendors, func(v *specs.Vendor) (*vendorRuntime, error) {
+	return parallel.MapHeaviestFirst(vendors, operationCount, func(v *specs.Vendor) (*vendorRuntime, error) {
 		vr, err := s.compileVendor(v)
 		if err != nil {
 			return nil, err
@@ -158,6 +158,8 @@ func (s *Server) compileVendors(vendors []*specs.Vendor) ([]*vendorRuntime, erro
 		return vr, nil
 	})
 }
+
+func operationCount(v *specs.Vendor) int64 { return int64(len(v.Operations)) }
 
 func (s *Server) compileVendor(v *specs.Vendor) (*vendorRuntime, error) {
 	locale := fake.LocaleUS

@@ -52,8 +52,23 @@ func nameSet(names ...string) map[string]bool {
 	return m
 }
 
+// normalName lower-cases a property name and drops "_" and "-" (createdAt, created_at and
+// Created-At all give createdat). ASCII names, all real ones, take one allocation.
 func normalName(name string) string {
-	return strings.ToLower(strings.NewReplacer("_", "", "-", "").Replace(name))
+	b := make([]byte, 0, len(name))
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= 0x80:
+			return strings.ToLower(strings.ReplaceAll(strings.ReplaceAll(name, "_", ""), "-", ""))
+		case c == '_' || c == '-':
+		case 'A' <= c && c <= 'Z':
+			b = append(b, c+'a'-'A')
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(b)
 }
 
 // inferStamps finds a resource's server-owned timestamps: a recognised name on a string (or

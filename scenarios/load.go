@@ -182,7 +182,9 @@ func (l *loader) compileAll(jobs []compileJob) error {
 		}
 		byVendor[j.v.Name] = append(byVendor[j.v.Name], i)
 	}
-	_, err := parallel.Map(vendors, func(name string) (struct{}, error) {
+	// The vendor with the most operations first: resolving matches against it takes longest.
+	ops := func(name string) int64 { return int64(len(jobs[byVendor[name][0]].v.Operations)) }
+	_, err := parallel.MapHeaviestFirst(vendors, ops, func(name string) (struct{}, error) {
 		for _, i := range byVendor[name] {
 			sub := &loader{cat: l.cat, validators: l.validators}
 			jobs[i].c = sub.compile(jobs[i].v, jobs[i].sc)

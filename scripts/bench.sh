@@ -104,6 +104,7 @@ UP_BIG="$(printf '%s\n' "${ups[@]}" | best)"
 # The servers under test.
 MP="$(freeport)"; start mock "http://127.0.0.1:$MP/__admin/health" "$TMP/vendormock" serve --port "$MP" --log-requests=false
 MOCK="http://127.0.0.1:$MP"; MOCK_PID=$LAST_PID
+sleep 1  # serve returns start-up's garbage to the OS in the background once it listens
 RSS_START="$(rss_mib "$MOCK_PID")"
 GP="$(freeport)"; start mocklog "http://127.0.0.1:$GP/__admin/health" "$TMP/vendormock" serve --port "$GP" --log-requests=true
 MOCKLOG="http://127.0.0.1:$GP"
@@ -184,6 +185,7 @@ line "startup, 650 ops in 2,861 files (best of 3)" "${UP_BIG} ms" "target < 1000
 stop "$MOCK_PID"
 MP="$(freeport)"; start rss "http://127.0.0.1:$MP/__admin/health" "$TMP/vendormock" serve --port "$MP" --log-requests=false
 RSS_PID=$LAST_PID
+sleep 1  # as above: after the background return of start-up's garbage
 RSS_START="$(rss_mib "$RSS_PID")"
 cat > "$TMP/fill.lua" <<'EOF'
 local counter = 1

@@ -62,8 +62,7 @@ func (e *LoadError) Error() string {
 
 func (e *LoadError) Unwrap() error { return e.Err }
 
-// Load reads every source and builds the catalog. Loading is sequential because libopenapi keeps
-// a process-wide schema hash cache that it clears after every build.
+// Load reads every source and builds the catalog.
 func Load(ctx context.Context, sources []Source, opts Options) (*Catalog, error) {
 	logger := opts.Logger
 	if logger == nil {
@@ -79,9 +78,9 @@ func Load(ctx context.Context, sources []Source, opts Options) (*Catalog, error)
 		}
 		seen[src.Name] = true
 	}
-	// Descriptions are independent: they load in parallel (the largest dominates start-up), and
-	// the first error in source order wins, so errors do not depend on scheduling.
-	vendors, err := parallel.Map(sources, func(src Source) (*Vendor, error) {
+	// Descriptions are independent: they load in parallel, the largest first (it dominates
+	// start-up), and the first error in source order wins, so errors do not depend on scheduling.
+	vendors, err := parallel.MapHeaviestFirst(sources, sourceSize, func(src Source) (*Vendor, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("load specs: %w", err)
 		}
@@ -113,6 +112,22 @@ func validName(name string) error {
 		}
 	}
 	return nil
+}
+
+// sourceSize is the size of a source's file in bytes (0 when it cannot be read: loading
+// reports that), which orders parallel loading.
+func sourceSize(src Source) int64 {
+	var fi fs.FileInfo
+	var err error
+	if src.FS != nil {
+		fi, err = fs.Stat(src.FS, src.Path)
+	} else {
+		fi, err = os.Stat(src.Path)
+	}
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
 }
 
 func readSource(src Source) ([]byte, error) {

@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -185,11 +186,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	start := time.Now()
-	cat, srv, err := buildWithoutGC(func() (*specs.Catalog, *mock.Server, error) { return cfg.build(ctx, sources, logger) })
+	cat, srv, gc, err := buildWithoutGC(func() (*specs.Catalog, *mock.Server, error) { return cfg.build(ctx, sources, logger) })
 	if err != nil {
 		return err
 	}
+	// At the latest on return; once the goroutine below runs it, this waits for it to finish, so
+	// a later start-up in the same process (tests) starts from the settings before this one.
+	defer gc.settle()
 	if cfg.stateFile != "" {
+		gc.restore() // a state file can be large: load it with the collector on
 		if err := srv.Store().LoadFile(cfg.stateFile); err != nil {
 			return fmt.Errorf("--state-file: %w", err)
 		}
@@ -209,6 +214,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	// The collector comes back and start-up's garbage goes back to the OS while the server
+	// already answers: the full collection that returns it is not on the way to the first answer.
+	go gc.settle()
 	for _, v := range cat.Vendors {
 		mount := v.Mount
 		if mount == "" {
@@ -222,17 +230,39 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // buildWithoutGC runs start-up with the collector held back: start-up allocates about 100 MB
 // while its live heap grows from nothing, so the default pacing collects many times for
-// little (it doubled start-up). A memory limit still bounds it; afterwards the settings come
-// back and the garbage is returned to the OS.
-func buildWithoutGC(build func() (*specs.Catalog, *mock.Server, error)) (*specs.Catalog, *mock.Server, error) {
-	prevPercent := debug.SetGCPercent(-1)
-	prevLimit := debug.SetMemoryLimit(startupMemoryLimit)
-	defer func() {
-		debug.SetGCPercent(prevPercent)
-		debug.SetMemoryLimit(prevLimit)
-		debug.FreeOSMemory()
-	}()
-	return build()
+// little (it doubled start-up). A memory limit still bounds it. The caller settles the returned
+// gcHold once it listens; on error the settings are already back.
+func buildWithoutGC(build func() (*specs.Catalog, *mock.Server, error)) (*specs.Catalog, *mock.Server, *gcHold, error) {
+	h := &gcHold{percent: debug.SetGCPercent(-1), limit: debug.SetMemoryLimit(startupMemoryLimit)}
+	cat, srv, err := build()
+	if err != nil {
+		h.restore()
+		return nil, nil, nil, err
+	}
+	return cat, srv, h, nil
+}
+
+// gcHold is the collector held back for start-up: the settings before it.
+type gcHold struct {
+	percent  int
+	limit    int64
+	restored sync.Once
+	freed    sync.Once
+}
+
+// restore brings the collector settings back.
+func (h *gcHold) restore() {
+	h.restored.Do(func() {
+		debug.SetGCPercent(h.percent)
+		debug.SetMemoryLimit(h.limit)
+	})
+}
+
+// settle restores the settings and returns start-up's garbage to the OS (a full collection,
+// tens of milliseconds). Safe to call concurrently: a second call waits for the first.
+func (h *gcHold) settle() {
+	h.restore()
+	h.freed.Do(debug.FreeOSMemory)
 }
 
 // startupMemoryLimit caps the heap while start-up runs without collections (a user spec much
