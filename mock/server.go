@@ -150,6 +150,8 @@ func NewServer(opts Options) (*Server, error) {
 // first, dominates start-up) and reports the first error in catalog order.
 func (s *Server) compileVendors(vendors []*specs.Vendor) ([]*vendorRuntime, error) {
 	return parallel.MapHeaviestFirst(vendors, operationCount, func(v *specs.Vendor) (*vendorRuntime, error) {
+		t0 := time.Now()
+		defer func() { s.log.Debug("vendor compiled", "vendor", v.Name, "took", time.Since(t0)) }()
 		vr, err := s.compileVendor(v)
 		if err != nil {
 			return nil, err
@@ -286,6 +288,7 @@ func (s *Server) initState() error {
 	if n < 0 {
 		n = 0
 	}
+	t0 := time.Now()
 	base := seedRecords(s.vendors, n)
 	if err := s.applyFixtures(base); err != nil {
 		return err
@@ -293,6 +296,7 @@ func (s *Server) initState() error {
 	if err := st.SetBase(base); err != nil {
 		return fmt.Errorf("mock: seed state: %w", err)
 	}
+	s.log.Debug("records seeded", "per_collection", n, "took", time.Since(t0))
 	// Issued tokens are state too: exported, saved, loaded and reset with the records.
 	if err := st.Register(tokensExtension, s.tokens); err != nil {
 		return fmt.Errorf("mock: state: %w", err)

@@ -119,7 +119,11 @@ func KindOf(op *specs.Operation) string {
 	}
 	if s != nil && s.Properties != nil {
 		for name, p := range s.Properties.FromOldest() {
-			if ps := p.Schema(); ps != nil && hasType(ps, "array") && listEnvelope(name) {
+			// The name first: building a property's schema is the costly part.
+			if !listEnvelope(name) {
+				continue
+			}
+			if ps := p.Schema(); ps != nil && hasType(ps, "array") {
 				return KindList
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/pb33f/libopenapi"
 	"github.com/pb33f/libopenapi/datamodel"
@@ -84,7 +85,10 @@ func Load(ctx context.Context, sources []Source, opts Options) (*Catalog, error)
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("load specs: %w", err)
 		}
-		return loadVendor(src, logger)
+		t0 := time.Now()
+		v, err := loadVendor(src, logger)
+		logger.Debug("description loaded", "vendor", src.Name, "took", time.Since(t0))
+		return v, err
 	})
 	if err != nil {
 		return nil, err

@@ -272,14 +272,19 @@ const startupMemoryLimit = 768 << 20
 // build loads the descriptions, scenarios and fixtures and makes the server: everything
 // startup does before it listens (BenchmarkStartup measures it).
 func (c *serveConfig) build(ctx context.Context, sources []specs.Source, logger *slog.Logger) (*specs.Catalog, *mock.Server, error) {
+	t0 := time.Now()
 	cat, err := specs.Load(ctx, sources, specs.Options{Logger: logger})
 	if err != nil {
 		return nil, nil, err
 	}
+	logger.Debug("start-up phase", "phase", "load descriptions", "took", time.Since(t0))
+	t0 = time.Now()
 	engine, err := c.scenarioFlags.engine(ctx, cat, c.seed, logger)
 	if err != nil {
 		return nil, nil, err
 	}
+	logger.Debug("start-up phase", "phase", "compile scenarios", "took", time.Since(t0))
+	t0 = time.Now()
 	fixtureFiles, err := c.fixtureFiles()
 	if err != nil {
 		return nil, nil, err
@@ -306,6 +311,7 @@ func (c *serveConfig) build(ctx context.Context, sources []specs.Source, logger 
 	if err != nil {
 		return nil, nil, err
 	}
+	logger.Debug("start-up phase", "phase", "compile and seed vendors", "took", time.Since(t0))
 	return cat, srv, nil
 }
 
