@@ -1,12 +1,14 @@
 package mock
 
 import (
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/pb33f/libopenapi/datamodel/high/base"
 
+	"github.com/vendormock/vendormock/internal/parallel"
 	"github.com/vendormock/vendormock/mock/fake"
 	"github.com/vendormock/vendormock/mock/state"
 )
@@ -17,7 +19,6 @@ const DefaultSeedRecords = 20
 // seedRecords generates the start state of every resource, deterministic from the seed, with
 // ids in sequence and relation fields (organizationId, siteId, PatNum ...) naming records that exist.
 func seedRecords(vendors []*vendorRuntime, n int) map[string][]state.Record {
-	out := map[string][]state.Record{}
 	// ids of each collection by its singular name, for relations
 	ids := map[string][]any{}
 	for _, vr := range vendors {
@@ -30,7 +31,10 @@ func seedRecords(vendors []*vendorRuntime, n int) map[string][]state.Record {
 			}
 		}
 	}
-	for _, vr := range vendors {
+	// Generating is the costly part and every collection has its own deterministic stream, so
+	// vendors seed in parallel (ids is only read).
+	perVendor, _ := parallel.MapHeaviestFirst(vendors, resourceCount, func(vr *vendorRuntime) (map[string][]state.Record, error) {
+		out := map[string][]state.Record{}
 		for _, r := range vr.resources {
 			count := n
 			if r.singleton {
@@ -50,9 +54,16 @@ func seedRecords(vendors []*vendorRuntime, n int) map[string][]state.Record {
 			}
 			out[r.coll] = recs
 		}
+		return out, nil
+	})
+	out := map[string][]state.Record{}
+	for _, m := range perVendor {
+		maps.Copy(out, m)
 	}
 	return out
 }
+
+func resourceCount(vr *vendorRuntime) int64 { return int64(len(vr.resources)) }
 
 // singular names a collection for relation matching: /organization, /organizations and
 // /site/{siteId}/assistant give organization and assistant.
