@@ -7,9 +7,11 @@ import (
 	"sort"
 )
 
-// bundled holds the vendor descriptions shipped with vendormock and their sidecar files.
+// bundled holds the vendor descriptions shipped with vendormock, their sidecar files and the
+// descriptions' generated JSON twins (jsontwin.go).
 //
 //go:embed heydonto/*.yaml heydonto-auth/*.yaml herohealth/*.yaml opendental/*.yaml kana-practice/*.yaml kana-users/*.yaml
+//go:embed heydonto/openapi.json heydonto-auth/openapi.json herohealth/openapi.json opendental/openapi.json kana-practice/openapi.json kana-users/openapi.json
 var bundled embed.FS
 
 // BundledFS returns the embedded file system of bundled vendor folders (<vendor>/openapi.yaml).

@@ -136,6 +136,12 @@ func sourceSize(src Source) int64 {
 
 func readSource(src Source) ([]byte, error) {
 	if src.FS != nil {
+		// An embedded YAML description may come with its generated JSON twin (see jsontwin.go).
+		if twin := jsonTwinPath(src.Path); twin != "" {
+			if data, err := fs.ReadFile(src.FS, twin); err == nil {
+				return data, nil
+			}
+		}
 		return fs.ReadFile(src.FS, src.Path)
 	}
 	return os.ReadFile(src.Path)
