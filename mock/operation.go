@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/gorilla/mux"
 	"github.com/pb33f/libopenapi/datamodel/high/base"
 
 	"github.com/vendormock/vendormock/internal/jsonw"
@@ -75,13 +74,13 @@ type request struct {
 	decoded any
 }
 
-func (o *opRuntime) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// serve answers a request routed to the operation; vars are the route's p0, p1, ...
+func (o *opRuntime) serve(w http.ResponseWriter, r *http.Request, vars map[string]string) {
 	t := trackerOf(w)
 	if t != nil {
 		t.op = o.op
 	}
 	req := &request{r: r, o: o, prefer: parsePrefer(r.Header.Values("Prefer"))}
-	vars := mux.Vars(r)
 	req.params = make(map[string]string, len(o.varNames))
 	for i, name := range o.varNames {
 		req.params[name] = vars["p"+itoa(i)]

@@ -8,18 +8,6 @@ import (
 	"github.com/gorilla/mux"
 )
 
-// routeShape is a path template with parameter names blanked, so /users/{id} and /users/{userId}
-// (sloppy descriptions use both) share one set of routes and one Allow header.
-func routeShape(path string) string {
-	segs := strings.Split(trimSlash(path), "/")
-	for i, s := range segs {
-		if strings.Contains(s, "{") {
-			segs[i] = "{}"
-		}
-	}
-	return strings.Join(segs, "/")
-}
-
 // trimSlash drops a trailing slash (but keeps "/"): routes are registered without one and requests
 // are matched without one, so a trailing slash the description does not use is tolerated, and one
 // it does use (Django REST Framework paths) is optional for clients.
@@ -99,50 +87,81 @@ func itoa(i int) string {
 	return itoa(i/10) + string(rune('0'+i%10))
 }
 
-type shapeRoutes struct {
-	shape   string
-	first   string // a template of the shape, for ordering
-	ops     []*opRuntime
-	methods []string
+// pathRoute is every operation of one path template (parameter names aside): one mux route
+// whose handler picks the operation by method, or answers 405 with Allow. One regexp per path,
+// not one per operation and another for the 405: route regexps were the largest start-up cost
+// of ours (about 8 MB allocated for the bundled vendors).
+type pathRoute struct {
+	s     *Server
+	first string // the first template registered, for ordering
+	ops   map[string]*opRuntime
+	allow string
+}
+
+// serve answers with the operation of the request's method; vars are mux's p0, p1, ...
+func (pr *pathRoute) serve(w http.ResponseWriter, r *http.Request, vars map[string]string) {
+	if o, ok := pr.ops[r.Method]; ok {
+		o.serve(w, r, vars)
+		return
+	}
+	w.Header().Set("Allow", pr.allow)
+	if r.Method == http.MethodOptions {
+		// A plain OPTIONS (not a CORS preflight, which the middleware answers) lists the methods.
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	pr.s.problem(w, r, http.StatusMethodNotAllowed, "method not allowed",
+		r.Method+" is not documented for this path; allowed: "+pr.allow, nil)
+}
+
+// ServeHTTP serves a request routed by a mux router (vars from mux.Vars).
+func (pr *pathRoute) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	pr.serve(w, r, mux.Vars(r))
 }
 
 // dispatcher routes one vendor's requests: a small gorilla/mux router per literal first path
 // segment (/patients, /appointments, ...) and one for templated first segments, so matching
-// costs the same on a 650-operation description as on a 5-operation one.
+// costs the same on a 650-operation description as on a 5-operation one. It matches with
+// Router.Match and calls the route itself, passing the variables: Router.ServeHTTP would copy
+// the request twice to put them in its context.
 type dispatcher struct {
+	s        *Server
 	mount    string
 	groups   map[string]*mux.Router
 	fallback *mux.Router
 }
 
-func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rest := strings.TrimPrefix(r.URL.Path[len(d.mount):], "/")
-	seg, _, _ := strings.Cut(rest, "/")
-	if g, ok := d.groups[seg]; ok {
-		g.ServeHTTP(w, r) // its NotFoundHandler is the fallback router
-		return
-	}
-	d.fallback.ServeHTTP(w, r)
-}
-
-// routes reports whether a route (an operation, or a known path with another method) matches.
-func (d *dispatcher) routes(r *http.Request) bool {
+// match finds the path route of a request and its variables.
+func (d *dispatcher) match(r *http.Request) (*pathRoute, map[string]string) {
 	rest := strings.TrimPrefix(r.URL.Path[len(d.mount):], "/")
 	seg, _, _ := strings.Cut(rest, "/")
 	var m mux.RouteMatch
 	if g, ok := d.groups[seg]; ok && g.Match(r, &m) && m.MatchErr == nil {
-		return true
+		if pr, ok := m.Handler.(*pathRoute); ok {
+			return pr, m.Vars
+		}
 	}
 	m = mux.RouteMatch{}
-	return d.fallback.Match(r, &m) && m.MatchErr == nil
+	if d.fallback.Match(r, &m) && m.MatchErr == nil {
+		if pr, ok := m.Handler.(*pathRoute); ok {
+			return pr, m.Vars
+		}
+	}
+	return nil, nil
 }
 
-// matchMount matches the mount itself and paths below it, but not /heydonto-auth for /heydonto.
-func matchMount(mount string) mux.MatcherFunc {
-	return func(r *http.Request, _ *mux.RouteMatch) bool {
-		p := r.URL.Path
-		return mount == "" || p == mount || strings.HasPrefix(p, mount+"/")
+func (d *dispatcher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if pr, vars := d.match(r); pr != nil {
+		pr.serve(w, r, vars)
+		return
 	}
+	d.s.notFound(w, r)
+}
+
+// routes reports whether a path of the vendor matches (with any method).
+func (d *dispatcher) routes(r *http.Request) bool {
+	pr, _ := d.match(r)
+	return pr != nil
 }
 
 func firstSegment(path string) (string, bool) {
@@ -150,72 +169,53 @@ func firstSegment(path string) (string, bool) {
 	return seg, !strings.Contains(seg, "{")
 }
 
-// vendorDispatcher registers every operation of a vendor, most specific paths first, and after
-// each path's method routes a catch-all that answers 405 with Allow.
+// vendorDispatcher registers one route per path template of a vendor, most specific first.
+// Templates that differ only in parameter names (/users/{id} and /users/{userId}, which sloppy
+// descriptions mix) share a route; when two operations claim the same method, the first wins.
 func (s *Server) vendorDispatcher(vr *vendorRuntime) *dispatcher {
 	newRouter := func() *mux.Router { return mux.NewRouter().SkipClean(true) }
-	d := &dispatcher{mount: vr.v.Mount, groups: map[string]*mux.Router{}, fallback: newRouter()}
-	d.fallback.NotFoundHandler = http.HandlerFunc(s.notFound)
-	byShape := map[string]*shapeRoutes{}
-	var shapes []*shapeRoutes
+	d := &dispatcher{s: s, mount: vr.v.Mount, groups: map[string]*mux.Router{}, fallback: newRouter()}
+	byTemplate := map[string]*pathRoute{}
+	var routes []*pathRoute
 	for _, o := range vr.ops {
-		sh := routeShape(o.op.Path)
-		sr, ok := byShape[sh]
+		tmpl, names := muxTemplate(o.op.Path)
+		o.varNames = names
+		pr, ok := byTemplate[tmpl]
 		if !ok {
-			sr = &shapeRoutes{shape: sh, first: trimSlash(o.op.Path)}
-			byShape[sh] = sr
-			shapes = append(shapes, sr)
+			pr = &pathRoute{s: s, first: trimSlash(o.op.Path), ops: map[string]*opRuntime{}}
+			byTemplate[tmpl] = pr
+			routes = append(routes, pr)
 		}
-		sr.ops = append(sr.ops, o)
-		sr.methods = append(sr.methods, o.op.Method)
+		if _, dup := pr.ops[o.op.Method]; !dup {
+			pr.ops[o.op.Method] = o
+		}
 	}
-	sort.SliceStable(shapes, func(i, j int) bool { return lessPath(shapes[i].first, shapes[j].first) })
-	for _, sr := range shapes {
+	sort.SliceStable(routes, func(i, j int) bool { return lessPath(routes[i].first, routes[j].first) })
+	for _, pr := range routes {
+		allow := make([]string, 0, len(pr.ops)+2)
+		for m := range pr.ops {
+			allow = append(allow, m)
+		}
+		if get, ok := pr.ops[http.MethodGet]; ok {
+			if _, ok := pr.ops[http.MethodHead]; !ok {
+				pr.ops[http.MethodHead] = get // HEAD is GET without the body
+				allow = append(allow, http.MethodHead)
+			}
+		}
+		allow = append(allow, http.MethodOptions)
+		sort.Strings(allow)
+		pr.allow = strings.Join(allow, ", ")
 		r := d.fallback
-		if seg, literal := firstSegment(sr.first); literal {
+		if seg, literal := firstSegment(pr.first); literal {
 			g, ok := d.groups[seg]
 			if !ok {
 				g = newRouter()
-				g.NotFoundHandler = d.fallback
 				d.groups[seg] = g
 			}
 			r = g
 		}
-		hasGet, hasHead := false, false
-		for _, m := range sr.methods {
-			hasGet = hasGet || m == http.MethodGet
-			hasHead = hasHead || m == http.MethodHead
-		}
-		for _, o := range sr.ops {
-			tmpl, names := muxTemplate(o.op.Path)
-			o.varNames = names
-			methods := []string{o.op.Method}
-			if o.op.Method == http.MethodGet && !hasHead {
-				methods = append(methods, http.MethodHead)
-			}
-			r.Handle(vr.v.Mount+tmpl, o).Methods(methods...)
-		}
-		allow := append([]string(nil), sr.methods...)
-		if hasGet && !hasHead {
-			allow = append(allow, http.MethodHead)
-		}
-		allow = append(allow, http.MethodOptions)
-		sort.Strings(allow)
-		tmpl, _ := muxTemplate(sr.first)
-		r.Handle(vr.v.Mount+tmpl, methodNotAllowed(strings.Join(allow, ", "), s))
+		tmpl, _ := muxTemplate(pr.first)
+		r.Handle(vr.v.Mount+tmpl, pr)
 	}
 	return d
-}
-
-func methodNotAllowed(allow string, s *Server) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Allow", allow)
-		if r.Method == http.MethodOptions {
-			// A plain OPTIONS (not a CORS preflight, which the middleware answers) lists the methods.
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-		s.problem(w, r, http.StatusMethodNotAllowed, "method not allowed",
-			r.Method+" is not documented for this path; allowed: "+allow, nil)
-	})
 }
