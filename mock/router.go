@@ -125,14 +125,21 @@ func (pr *pathRoute) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Router.Match and calls the route itself, passing the variables: Router.ServeHTTP would copy
 // the request twice to put them in its context.
 type dispatcher struct {
-	s        *Server
-	mount    string
+	s     *Server
+	mount string
+	// literal holds the routes of templates without parameters by full path: a map lookup
+	// answers them exactly as their mux route would (literal paths are tried first anyway), and
+	// skips compiling a regexp for each at start-up.
+	literal  map[string]*pathRoute
 	groups   map[string]*mux.Router
 	fallback *mux.Router
 }
 
 // match finds the path route of a request and its variables.
 func (d *dispatcher) match(r *http.Request) (*pathRoute, map[string]string) {
+	if pr, ok := d.literal[r.URL.Path]; ok {
+		return pr, nil
+	}
 	rest := strings.TrimPrefix(r.URL.Path[len(d.mount):], "/")
 	seg, _, _ := strings.Cut(rest, "/")
 	var m mux.RouteMatch
@@ -174,7 +181,7 @@ func firstSegment(path string) (string, bool) {
 // descriptions mix) share a route; when two operations claim the same method, the first wins.
 func (s *Server) vendorDispatcher(vr *vendorRuntime) *dispatcher {
 	newRouter := func() *mux.Router { return mux.NewRouter().SkipClean(true) }
-	d := &dispatcher{s: s, mount: vr.v.Mount, groups: map[string]*mux.Router{}, fallback: newRouter()}
+	d := &dispatcher{s: s, mount: vr.v.Mount, literal: map[string]*pathRoute{}, groups: map[string]*mux.Router{}, fallback: newRouter()}
 	byTemplate := map[string]*pathRoute{}
 	var routes []*pathRoute
 	for _, o := range vr.ops {
@@ -205,6 +212,11 @@ func (s *Server) vendorDispatcher(vr *vendorRuntime) *dispatcher {
 		allow = append(allow, http.MethodOptions)
 		sort.Strings(allow)
 		pr.allow = strings.Join(allow, ", ")
+		tmpl, _ := muxTemplate(pr.first)
+		if !strings.Contains(pr.first, "{") {
+			d.literal[vr.v.Mount+tmpl] = pr
+			continue
+		}
 		r := d.fallback
 		if seg, literal := firstSegment(pr.first); literal {
 			g, ok := d.groups[seg]
@@ -214,7 +226,6 @@ func (s *Server) vendorDispatcher(vr *vendorRuntime) *dispatcher {
 			}
 			r = g
 		}
-		tmpl, _ := muxTemplate(pr.first)
 		r.Handle(vr.v.Mount+tmpl, pr)
 	}
 	return d
