@@ -49,6 +49,9 @@ type Options struct {
 	Fixtures []fixtures.File
 	// Scenarios decides scripted answers (errors, delays, faults); nil serves without scenarios.
 	Scenarios *scenarios.Engine
+	// LoadScenarios, when set, builds Scenarios (which must then be nil): NewServer calls it
+	// once, while it compiles the vendors, so that the two share the cores at start-up.
+	LoadScenarios func() (*scenarios.Engine, error)
 	// JournalSize is how many recent requests GET /__admin/requests keeps (default
 	// DefaultJournalSize).
 	JournalSize int
@@ -122,7 +125,24 @@ func NewServer(opts Options) (*Server, error) {
 
 	// Vendors mounted under a name first, the root mount (if any) last, so /billing/x never falls
 	// into a root-mounted description.
+	if opts.LoadScenarios != nil && opts.Scenarios != nil {
+		return nil, errors.New("mock: both Scenarios and LoadScenarios are set")
+	}
+	scenariosDone := make(chan error, 1)
+	if opts.LoadScenarios != nil {
+		go func() {
+			e, err := opts.LoadScenarios()
+			s.opts.Scenarios = e // read only after scenariosDone
+			scenariosDone <- err
+		}()
+	} else {
+		scenariosDone <- nil
+	}
 	vendors, err := s.compileVendors(opts.Catalog.Vendors)
+	// A scenario error first: scenario files are what users edit most.
+	if serr := <-scenariosDone; serr != nil {
+		return nil, serr
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/vendormock/vendormock/fixtures"
 	"github.com/vendormock/vendormock/mock"
+	"github.com/vendormock/vendormock/scenarios"
 	"github.com/vendormock/vendormock/specs"
 )
 
@@ -279,12 +280,11 @@ func (c *serveConfig) build(ctx context.Context, sources []specs.Source, logger 
 	}
 	logger.Debug("start-up phase", "phase", "load descriptions", "took", time.Since(t0))
 	t0 = time.Now()
-	engine, err := c.scenarioFlags.engine(ctx, cat, c.seed, logger)
-	if err != nil {
-		return nil, nil, err
+	loadScenarios := func() (*scenarios.Engine, error) {
+		t0 := time.Now()
+		defer func() { logger.Debug("start-up phase", "phase", "compile scenarios", "took", time.Since(t0)) }()
+		return c.scenarioFlags.engine(ctx, cat, c.seed, logger)
 	}
-	logger.Debug("start-up phase", "phase", "compile scenarios", "took", time.Since(t0))
-	t0 = time.Now()
 	fixtureFiles, err := c.fixtureFiles()
 	if err != nil {
 		return nil, nil, err
@@ -297,7 +297,7 @@ func (c *serveConfig) build(ctx context.Context, sources []specs.Source, logger 
 		Fixtures: fixtureFiles, Credentials: creds,
 		Catalog: cat, Logger: logger, Seed: c.seed, Now: time.Now,
 		MaxBodyBytes: c.maxBodyBytes, LogRequests: c.logRequests,
-		Scenarios: engine, JournalSize: c.journalSize,
+		LoadScenarios: loadScenarios, JournalSize: c.journalSize,
 		SeedRecords: seedRecordsOption(c.seedRecords), MaxRecordsPerSession: c.maxRecords,
 		AuthStrict: c.auth == "strict",
 	})
