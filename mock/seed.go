@@ -1,7 +1,6 @@
 package mock
 
 import (
-	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,38 +31,42 @@ func seedRecords(vendors []*vendorRuntime, n int) map[string][]state.Record {
 		}
 	}
 	// Generating is the costly part and every collection has its own deterministic stream, so
-	// vendors seed in parallel (ids is only read).
-	perVendor, _ := parallel.MapHeaviestFirst(vendors, resourceCount, func(vr *vendorRuntime) (map[string][]state.Record, error) {
-		out := map[string][]state.Record{}
+	// collections seed in parallel (ids is only read).
+	type job struct {
+		vr *vendorRuntime
+		r  *resource
+	}
+	var jobs []job
+	for _, vr := range vendors {
 		for _, r := range vr.resources {
-			count := n
-			if r.singleton {
-				count = 1
-			}
-			recs := make([]state.Record, 0, count)
-			for i := 0; i < count; i++ {
-				rec, _ := vr.gen.Generate(r.schema, r.coll+"/seed/"+strconv.Itoa(i), fake.Response).(map[string]any)
-				if rec == nil {
-					rec = state.Record{}
-				}
-				if !r.singleton {
-					rec[r.idField] = idValue(r.idKind, i+1, rec[r.idField])
-				}
-				relate(rec, r, ids, i)
-				recs = append(recs, rec)
-			}
-			out[r.coll] = recs
+			jobs = append(jobs, job{vr, r})
 		}
-		return out, nil
+	}
+	seeded, _ := parallel.Map(jobs, func(j job) ([]state.Record, error) {
+		count := n
+		if j.r.singleton {
+			count = 1
+		}
+		recs := make([]state.Record, 0, count)
+		for i := 0; i < count; i++ {
+			rec, _ := j.vr.gen.Generate(j.r.schema, j.r.coll+"/seed/"+strconv.Itoa(i), fake.Response).(map[string]any)
+			if rec == nil {
+				rec = state.Record{}
+			}
+			if !j.r.singleton {
+				rec[j.r.idField] = idValue(j.r.idKind, i+1, rec[j.r.idField])
+			}
+			relate(rec, j.r, ids, i)
+			recs = append(recs, rec)
+		}
+		return recs, nil
 	})
-	out := map[string][]state.Record{}
-	for _, m := range perVendor {
-		maps.Copy(out, m)
+	out := make(map[string][]state.Record, len(jobs))
+	for i, j := range jobs {
+		out[j.r.coll] = seeded[i]
 	}
 	return out
 }
-
-func resourceCount(vr *vendorRuntime) int64 { return int64(len(vr.resources)) }
 
 // singular names a collection for relation matching: /organization, /organizations and
 // /site/{siteId}/assistant give organization and assistant.
