@@ -6,6 +6,7 @@ import (
 
 	"github.com/pb33f/libopenapi/datamodel/high/base"
 
+	"github.com/vendormock/vendormock/internal/parallel"
 	"github.com/vendormock/vendormock/mock/state"
 	"github.com/vendormock/vendormock/specs"
 )
@@ -62,6 +63,7 @@ var singletonNames = map[string]bool{"me": true, "current": true, "user": true, 
 // inferResources finds the vendor's resources and each operation's role in them; operations
 // that are neither (actions, computed views) keep generated answers. Sidecar entries win.
 func inferResources(v *specs.Vendor) []*resource {
+	warmSchemas(v)
 	byPath := map[string][]*specs.Operation{}
 	for _, op := range v.Operations {
 		p := trimSlash(op.Path)
@@ -353,6 +355,20 @@ func unwrapData(s *base.Schema) *base.Schema {
 		}
 	}
 	return nil
+}
+
+// warmSchemas builds, in parallel, the schemas inference reads first: libopenapi builds a
+// schema on first access (under a lock per schema), and on one large description that first
+// access is most of compiling it; in path order it would use one core.
+func warmSchemas(v *specs.Vendor) {
+	_, _ = parallel.Map(v.Operations, func(op *specs.Operation) (struct{}, error) {
+		if rs := responseSchema(op); rs != nil {
+			if it, _ := listItems(rs); it != nil {
+				properties(it)
+			}
+		}
+		return struct{}{}, nil
+	})
 }
 
 // listItems finds the array of a list response: the body itself, or the envelope property
