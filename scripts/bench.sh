@@ -145,10 +145,13 @@ pair list64 "$MOCK/opendental/patients?Limit=20" "$REF" 64 "$OD"; R=$RATIO
 line "GET list of 20, 64 conns" "$(pct "$R") of limit" "target >= 35%  $(meets "$R" 0.35 '>=')"
 
 # POST with validation: each wrk thread writes to its own sessions and moves to a fresh one every
-# 20,000 creates, so the per-session cap (--max-records) is never hit.
+# 20,000 creates, so the per-session cap (--max-records) is never hit. Session names carry a run id:
+# the same server takes six POST runs, which must not add up in one session.
 cat > "$TMP/post.lua" <<'EOF'
+math.randomseed(os.time())
+local run = tostring(os.time()) .. "-" .. tostring(math.random(1000000000))
 local counter = 1
-function setup(thread) thread:set("tid", counter); counter = counter + 1 end
+function setup(thread) thread:set("tid", run .. "-" .. counter); counter = counter + 1 end
 local n = 0
 wrk.method = "POST"
 wrk.body = '{"LName":"Bench","FName":"Ann","Birthdate":"1980-01-31","Email":"ann@example.com"}'
