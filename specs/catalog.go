@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/pb33f/libopenapi"
 	"github.com/pb33f/libopenapi/datamodel/high/base"
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 )
@@ -80,7 +79,6 @@ type Vendor struct {
 	Title       string
 	// Version is the description's openapi version field (3.0.x, 3.1.x).
 	Version    string
-	Document   libopenapi.Document
 	Model      *v3.Document
 	Operations []*Operation
 	Sidecar    *Sidecar

@@ -205,10 +205,12 @@ func loadVendor(src Source, logger *slog.Logger) (*Vendor, error) {
 	for _, w := range warnings {
 		logger.Warn("spec warning", "spec", file, "warning", w)
 	}
+	// The document itself is not needed once its model is built: releasing it drops its copy
+	// of the file's bytes (the model keeps the parsed tree it needs).
+	doc.Release()
 	v := &Vendor{
 		Name:     src.Name,
 		Source:   src,
-		Document: doc,
 		Model:    &model.Model,
 		Version:  info.Version,
 		Warnings: warnings,
