@@ -116,10 +116,11 @@ func checkList(t *testing.T, x *Session, coll string, q Query) {
 	}
 }
 
+// compareRecords orders two records by sort keys the way the reference implementation does.
 func compareRecords(a, b Record, keys []SortKey) int {
 	for _, k := range keys {
 		p := splitPath(k.Field)
-		if c := compareSortVals(makeSortVal(lookup(a, k.Field, p)), makeSortVal(lookup(b, k.Field, p)), k.Desc); c != 0 {
+		if c := compareSortVals(refMakeSortVal(refLookup(a, k.Field, p)), refMakeSortVal(refLookup(b, k.Field, p)), k.Desc); c != 0 {
 			return c
 		}
 	}

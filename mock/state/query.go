@@ -152,16 +152,9 @@ func splitPath(field string) []string {
 	return strings.Split(field, ".")
 }
 
-// lookup finds a field by its exact key first, then as a dotted path. A path that runs
-// into an array continues in each element and gives the array of what it finds there
-// ("addresses.city" of [{city: A}, {city: B}] is [A, B]).
-func lookup(rec Record, field string, path []string) (any, bool) {
-	if v, ok := rec[field]; ok || path == nil {
-		return v, ok
-	}
-	return walk(rec, path)
-}
-
+// walk follows a dotted path through Go values. A path that runs into an array continues in
+// each element and gives the array of what it finds there ("addresses.city" of
+// [{city: A}, {city: B}] is [A, B]).
 func walk(cur any, path []string) (any, bool) {
 	for i, p := range path {
 		switch t := cur.(type) {

@@ -59,15 +59,7 @@ func refList(recs []Record, hidden []bool, q Query) Page {
 		}
 		matched = append(matched, r)
 	}
-	slices.SortStableFunc(matched, func(a, b Record) int {
-		for _, k := range q.Sort {
-			p := splitPath(k.Field)
-			if c := compareSortVals(refMakeSortVal(refLookup(a, k.Field, p)), refMakeSortVal(refLookup(b, k.Field, p)), k.Desc); c != 0 {
-				return c
-			}
-		}
-		return 0
-	})
+	slices.SortStableFunc(matched, func(a, b Record) int { return compareRecords(a, b, q.Sort) })
 	total := len(matched)
 	off, lim := max(q.Offset, 0), max(q.Limit, 0)
 	items := []Record{}
