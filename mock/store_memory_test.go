@@ -1,9 +1,7 @@
 package mock_test
 
 import (
-	"net/http/httptest"
 	"runtime"
-	"strings"
 	"testing"
 
 	"github.com/vendormock/vendormock/specs"
@@ -22,12 +20,7 @@ func BenchmarkStoredPatientMemory(b *testing.B) {
 		call(b, srv, "POST", "/opendental/patients", body, headers) // compile lazily built state first
 		before := liveHeap()
 		for j := 0; j < n; j++ {
-			req := httptest.NewRequest("POST", "/opendental/patients", strings.NewReader(body))
-			for k, v := range headers {
-				req.Header.Set(k, v)
-			}
-			rec := httptest.NewRecorder()
-			srv.ServeHTTP(rec, req)
+			rec := call(b, srv, "POST", "/opendental/patients", body, headers)
 			if rec.Code != 201 && rec.Code != 200 {
 				b.Fatalf("status %d: %s", rec.Code, rec.Body)
 			}
