@@ -363,9 +363,7 @@ func unwrapData(s *base.Schema) *base.Schema {
 func warmSchemas(v *specs.Vendor) {
 	_, _ = parallel.Map(v.Operations, func(op *specs.Operation) (struct{}, error) {
 		if rs := responseSchema(op); rs != nil {
-			if it, _ := listItems(rs); it != nil {
-				properties(it)
-			}
+			listItems(rs) // builds the answer's property schemas and, for a list, its items'
 		}
 		return struct{}{}, nil
 	})
