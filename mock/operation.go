@@ -9,7 +9,7 @@ import (
 
 	"github.com/pb33f/libopenapi/datamodel/high/base"
 
-	"github.com/vendormock/vendormock/internal/jsonw"
+	"github.com/vendormock/vendormock/mock/state"
 	"github.com/vendormock/vendormock/scenarios"
 	"github.com/vendormock/vendormock/specs"
 	"github.com/vendormock/vendormock/specs/validate"
@@ -37,7 +37,7 @@ type opRuntime struct {
 	conformOnce sync.Once
 	conformList []*base.Schema
 	// keyCache holds answerKeys per schema; itemCache listItemSchema per list schema.
-	keyCache  schemaMemo[jsonw.Keys]
+	keyCache  schemaMemo[*state.Fields]
 	itemCache schemaMemo[*base.Schema]
 }
 

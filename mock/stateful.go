@@ -309,16 +309,17 @@ func (o *opRuntime) list(w http.ResponseWriter, req *request, sess *state.Sessio
 	query := o.buildQuery(q, req.params)
 	query.Offset, query.Limit = offset, limit
 	var (
-		items []state.Record
+		items []state.Record // generated (a scenario's virtual collection)
+		rows  []state.Row    // stored
 		total int
 	)
 	if sp := req.pagination; sp != nil && sp.Total != nil {
 		items, total = o.virtualPage(req, *sp.Total, offset, limit)
 	} else {
-		res := sess.List(r.coll, query)
-		items, total = res.Items, res.Total
+		res := sess.Rows(r.coll, query)
+		rows, total = res.Rows, res.Total
 	}
-	if len(items) == 0 && o.op.Documents(http.StatusNoContent) {
+	if len(items)+len(rows) == 0 && o.op.Documents(http.StatusNoContent) {
 		writeBody(w, req.r, http.StatusNoContent, "", nil)
 		return
 	}
@@ -331,9 +332,12 @@ func (o *opRuntime) list(w http.ResponseWriter, req *request, sess *state.Sessio
 	if m != nil && m.schema != nil {
 		itemSchema = o.listItemSchema(m.schema)
 	}
-	rendered := make([]any, len(items))
-	for i, it := range items {
-		rendered[i] = o.project(it, itemSchema)
+	rendered := make([]any, 0, len(items)+len(rows))
+	for _, it := range items {
+		rendered = append(rendered, o.project(it, itemSchema))
+	}
+	for _, row := range rows {
+		rendered = append(rendered, o.projectRow(row, itemSchema))
 	}
 	var body any = rendered
 	if pg.envelope != "" && m != nil {
@@ -775,21 +779,23 @@ func (vr *vendorRuntime) props(s *base.Schema) map[string]*base.Schema {
 	return vr.propCache.get(s, properties)
 }
 
-// answerKeys are the sorted names of the properties s declares that reads answer (write-only
-// ones dropped), or nil when s declares none; cached per schema.
-func (o *opRuntime) answerKeys(s *base.Schema) jsonw.Keys {
+// answerKeys are the names of the properties s declares that reads answer (write-only ones
+// dropped), or nil when s declares none; cached per schema.
+func (o *opRuntime) answerKeys(s *base.Schema) *state.Fields {
 	if s == nil {
-		return jsonw.Keys{}
+		return nil
 	}
-	return o.keyCache.get(s, func(s *base.Schema) jsonw.Keys {
+	return o.keyCache.get(s, func(s *base.Schema) *state.Fields {
 		var keys []string
 		for k := range o.vr.declaredFields(s) {
 			if !o.res.writeOnly[k] {
 				keys = append(keys, k)
 			}
 		}
-		slices.Sort(keys)
-		return jsonw.NewKeys(keys)
+		if len(keys) == 0 {
+			return nil
+		}
+		return state.NewFields(keys)
 	})
 }
 
@@ -804,21 +810,36 @@ func (o *opRuntime) listItemSchema(s *base.Schema) *base.Schema {
 // project is declared(rec, s) for answers that are only encoded: a projection when s declares
 // properties, so the record is not copied.
 func (o *opRuntime) project(rec state.Record, s *base.Schema) any {
-	if keys := o.answerKeys(s); keys.Len() > 0 {
-		return projection{rec: rec, keys: keys}
+	if fields := o.answerKeys(s); fields != nil {
+		return projection{rec: rec, fields: fields}
 	}
 	return o.declared(rec, s)
 }
 
+// projectRow is project for a stored row: a projection encodes it straight from its compact
+// form, without decoding it.
+func (o *opRuntime) projectRow(row state.Row, s *base.Schema) any {
+	if fields := o.answerKeys(s); fields != nil {
+		return projection{row: row, fields: fields, stored: true}
+	}
+	return o.declared(row.Record(), s)
+}
+
 // projection is declared(rec) for answers: the record's declared fields, encoded straight from
-// the stored record (jsonw.Appender) instead of copying it first.
+// the stored record (jsonw.Appender) instead of copying it first. A stored row is encoded
+// from its compact form; a record (generated, or read as a map) from its map.
 type projection struct {
-	rec  state.Record
-	keys jsonw.Keys
+	rec    state.Record
+	row    state.Row
+	stored bool
+	fields *state.Fields
 }
 
 func (p projection) AppendJSON(dst []byte) ([]byte, error) {
-	return jsonw.AppendObject(dst, p.rec, p.keys)
+	if p.stored {
+		return p.row.AppendJSON(dst, p.fields)
+	}
+	return jsonw.AppendObject(dst, p.rec, p.fields.Keys())
 }
 
 func (p projection) MarshalJSON() ([]byte, error) { return p.AppendJSON(nil) }

@@ -49,6 +49,12 @@ func NewKeys(names []string) Keys {
 // Len is the number of keys.
 func (k Keys) Len() int { return len(k.names) }
 
+// Names are the keys, in their order. The slice is shared: do not modify it.
+func (k Keys) Names() []string { return k.names }
+
+// Key is the encoding of key i with its colon (`"key":`), shared: do not modify it.
+func (k Keys) Key(i int) []byte { return k.encoded[i] }
+
 // AppendObject appends m as an object holding only the given keys, in their order; keys that
 // m lacks are skipped. With keys sorted, the result is what Marshal writes for that subset of
 // m, without building it.
@@ -107,9 +113,9 @@ func appendValue(dst []byte, v any, scratch *[]string, depth int) ([]byte, error
 	case bool:
 		return strconv.AppendBool(dst, t), nil
 	case float64:
-		return appendFloat(dst, t, 64)
+		return AppendFloat(dst, t, 64)
 	case float32:
-		return appendFloat(dst, float64(t), 32)
+		return AppendFloat(dst, float64(t), 32)
 	case int:
 		return strconv.AppendInt(dst, int64(t), 10), nil
 	case int64:
@@ -224,8 +230,9 @@ func appendMap(dst []byte, m map[string]any, scratch *[]string, depth int) ([]by
 	return append(dst, '}'), nil
 }
 
-// appendFloat writes a float the way encoding/json does (ES6 number formatting).
-func appendFloat(dst []byte, f float64, bits int) ([]byte, error) {
+// AppendFloat writes a float of the given bit size (32 or 64) the way encoding/json does
+// (ES6 number formatting); infinities and NaN are an error, as there.
+func AppendFloat(dst []byte, f float64, bits int) ([]byte, error) {
 	if math.IsInf(f, 0) || math.IsNaN(f) {
 		return dst, fmt.Errorf("jsonw: unsupported value: %s", strconv.FormatFloat(f, 'g', -1, bits))
 	}

@@ -299,6 +299,9 @@ func FuzzCodec(f *testing.F) {
 				for j, k := range fz.shape.keys {
 					checkView(t, fz.field(j), rec[k])
 				}
+				for _, names := range subsets(fz.shape.keys) {
+					checkRowJSON(t, s, fz, rec, names)
+				}
 			}
 		}
 	})

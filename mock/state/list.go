@@ -4,16 +4,40 @@ import "slices"
 
 // List returns the page of records of a collection that q selects; Items is never nil.
 // An unknown or singleton collection gives an empty page. Filters run under the session's
-// read lock; sorting runs after it is released, on the immutable records.
+// read lock; sorting runs after it is released, on the immutable records; the page's
+// records are decoded (or found in the cache) after that.
 func (x *Session) List(coll string, q Query) Page {
+	var small [32]*frozen
+	page, total := x.page(coll, q, small[:0])
+	items := make([]Record, len(page))
+	for i, f := range page {
+		items[i] = x.store.record(f)
+	}
+	return Page{Items: items, Total: total}
+}
+
+// Rows is List for answers that are only encoded: the page's records stay in their compact
+// form, and Row.AppendJSON writes them without decoding them into maps.
+func (x *Session) Rows(coll string, q Query) RowPage {
+	var small [32]*frozen
+	page, total := x.page(coll, q, small[:0])
+	rows := make([]Row, len(page))
+	for i, f := range page {
+		rows[i] = Row{f: f, s: x.store}
+	}
+	return RowPage{Rows: rows, Total: total}
+}
+
+// page appends the records of the page q selects to page, and counts the matches.
+func (x *Session) page(coll string, q Query, page []*frozen) ([]*frozen, int) {
 	ci, ok := x.store.byName[coll]
 	if !ok || x.store.colls[ci].Singleton {
-		return Page{Items: []Record{}}
+		return page, 0
 	}
 	off, lim := max(q.Offset, 0), max(q.Limit, 0)
 	cq := compileQuery(&q)
 	if len(cq.sort) == 0 {
-		return x.listInOrder(ci, &cq, off, lim, q.IncludeDeleted)
+		return x.pageInOrder(ci, &cq, off, lim, q.IncludeDeleted, page)
 	}
 
 	x.mu.RLock()
@@ -29,7 +53,7 @@ func (x *Session) List(coll string, q Query) Page {
 
 	total := len(matched)
 	if off >= total {
-		return Page{Items: []Record{}, Total: total}
+		return page, total
 	}
 	need := total
 	if lim > 0 && lim < total-off {
@@ -52,24 +76,10 @@ func (x *Session) List(coll string, q Query) Page {
 		so.order(top)
 		top = top[:need]
 	}
-	items := make([]Record, 0, need-off)
 	for _, i := range top[off:need] {
-		items = append(items, x.store.record(matched[i]))
+		page = append(page, matched[i])
 	}
-	return Page{Items: items, Total: total}
-}
-
-// listInOrder pages through a collection in insertion order without keeping what falls
-// outside the page. The page's records are decoded (or found in the cache) after the lock
-// is released.
-func (x *Session) listInOrder(ci int, cq *compiledQuery, off, lim int, deleted bool) Page {
-	var small [32]*frozen
-	page, total := x.pageInOrder(ci, cq, off, lim, deleted, small[:0])
-	items := make([]Record, len(page))
-	for i, f := range page {
-		items[i] = x.store.record(f)
-	}
-	return Page{Items: items, Total: total}
+	return page, total
 }
 
 // pageInOrder appends the records of a page in insertion order to page and counts the

@@ -31,6 +31,9 @@ type shape struct {
 	// other holds the values the codec keeps as they are (types it does not encode); only
 	// a record's private shape has them.
 	other []any
+	// plan is how the keys map onto the Fields that encoded a record of this shape last
+	// (Row.AppendJSON).
+	plan atomic.Pointer[fieldPlan]
 }
 
 const (
