@@ -22,7 +22,7 @@ func requestSchema(op *specs.Operation) *base.Schema {
 	}
 	for ct, mt := range rb.Content.FromOldest() {
 		if strings.Contains(strings.ToLower(ct), "json") && mt.Schema != nil {
-			return mt.Schema.Schema()
+			return op.Vendor.Schema(mt.Schema)
 		}
 	}
 	return nil
@@ -38,7 +38,7 @@ func responseSchema(op *specs.Operation, status int, contentType string) *base.S
 	if mt == nil || mt.Schema == nil {
 		return nil
 	}
-	return mt.Schema.Schema()
+	return op.Vendor.Schema(mt.Schema)
 }
 
 func mediaFor(resp *v3.Response, contentType string) *v3.MediaType {

@@ -57,7 +57,7 @@ func (s *Server) Lint() []LintProblem {
 						}
 					}
 					for suffix, n := range nodes {
-						if msg := checkExample(vr, mt.Schema.Schema(), n); msg != "" {
+						if msg := checkExample(vr, o.op.Vendor.Schema(mt.Schema), n); msg != "" {
 							add(where + suffix + ": " + msg)
 						}
 					}
@@ -65,7 +65,7 @@ func (s *Server) Lint() []LintProblem {
 			}
 			for i, p := range o.op.Params {
 				if p.Example != nil && p.Schema != nil {
-					if msg := checkExample(vr, p.Schema.Schema(), p.Example); msg != "" {
+					if msg := checkExample(vr, o.op.Vendor.Schema(p.Schema), p.Example); msg != "" {
 						add(fmt.Sprintf("%s/parameters/%d (%s %s)/example: %s", o.op.Pointer, i, p.In, p.Name, msg))
 					}
 				}

@@ -31,7 +31,7 @@ func inferPaging(op *specs.Operation) *paging {
 		}
 		var s *base.Schema
 		if prm.Schema != nil {
-			s = prm.Schema.Schema()
+			s = op.Vendor.Schema(prm.Schema)
 		}
 		switch strings.ToLower(strings.ReplaceAll(prm.Name, "_", "")) {
 		case "page", "pageindex", "pagenumber", "pageno":

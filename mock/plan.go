@@ -87,7 +87,7 @@ func (o *opRuntime) compilePlan(code string, resp *v3.Response) *responsePlan {
 		for ct, mt := range resp.Content.FromOldest() {
 			m := &mediaPlan{contentType: ct, named: map[string][]byte{}}
 			if mt.Schema != nil {
-				m.schema = mt.Schema.Schema()
+				m.schema = o.op.Vendor.Schema(mt.Schema)
 			}
 			where := fmt.Sprintf("%s/responses/%s/content/%s", o.op.Pointer, code, specs.PointerEscape(ct))
 			if mt.Example != nil {
@@ -118,7 +118,7 @@ func (o *opRuntime) compilePlan(code string, resp *v3.Response) *responsePlan {
 			}
 			hp := headerPlan{name: name}
 			if h.Schema != nil {
-				hp.schema = h.Schema.Schema()
+				hp.schema = o.op.Vendor.Schema(h.Schema)
 			}
 			if h.Example != nil {
 				hp.example = h.Example.Value

@@ -326,7 +326,7 @@ func itemSchema(op *specs.Operation, role string) *base.Schema {
 	}
 	if rb := op.Op.RequestBody; rb != nil && rb.Content != nil {
 		if mt, ok := rb.Content.Get("application/json"); ok && mt.Schema != nil {
-			return mt.Schema.Schema()
+			return op.Vendor.Schema(mt.Schema)
 		}
 	}
 	return nil
@@ -340,7 +340,7 @@ func responseSchema(op *specs.Operation) *base.Schema {
 	}
 	for ct, mt := range resp.Content.FromOldest() {
 		if mediaRank(ct) <= 1 && mt.Schema != nil {
-			return mt.Schema.Schema()
+			return op.Vendor.Schema(mt.Schema)
 		}
 	}
 	return nil
@@ -412,7 +412,7 @@ func bodyRequiresNothing(op *specs.Operation) bool {
 	if !ok || mt.Schema == nil {
 		return true
 	}
-	s := mt.Schema.Schema()
+	s := op.Vendor.Schema(mt.Schema)
 	return s == nil || len(s.Required) == 0 && len(s.AllOf) == 0
 }
 

@@ -596,7 +596,7 @@ func first(q map[string][]string, k string) string {
 func (o *opRuntime) requestFields() map[string]*base.Schema {
 	if rb := o.op.Op.RequestBody; rb != nil && rb.Content != nil {
 		if mt, ok := rb.Content.Get("application/json"); ok && mt.Schema != nil {
-			return o.vr.props(mt.Schema.Schema())
+			return o.vr.props(o.op.Vendor.Schema(mt.Schema))
 		}
 	}
 	return nil

@@ -166,7 +166,7 @@ func jsonSchema(op *specs.Operation, status int) *base.Schema {
 			mtype = ct
 		}
 		if (mtype == "application/json" || strings.HasSuffix(mtype, "+json")) && mt.Schema != nil {
-			return mt.Schema.Schema()
+			return op.Vendor.Schema(mt.Schema)
 		}
 	}
 	return nil

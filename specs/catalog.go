@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/pb33f/libopenapi/datamodel/high/base"
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
@@ -85,6 +86,7 @@ type Vendor struct {
 	// Warnings are problems that did not stop loading (circular references).
 	Warnings []string
 	byID     map[string]*Operation
+	schemas  sync.Map // schemaKey → *base.Schema: see Schema
 }
 
 // Operation looks an operation of this vendor up by its id.

@@ -161,7 +161,7 @@ func (v *Validator) Response(r *http.Request, op *specs.Operation, status int, h
 	if rs, _ := op.Response(status); rs != nil && rs.Content != nil {
 		for _, mt := range rs.Content.FromOldest() {
 			if mt.Schema != nil {
-				v.compiledFor(mt.Schema.Schema(), schema_validation.SchemaValidationPurposeResponseBody)
+				v.compiledFor(op.Vendor.Schema(mt.Schema), schema_validation.SchemaValidationPurposeResponseBody)
 			}
 		}
 	}
@@ -357,7 +357,7 @@ func (v *Validator) requestPasses(r2 *http.Request, op *specs.Operation, body []
 	if !ok || mt.Schema == nil {
 		return false, nil
 	}
-	c := v.compiledFor(mt.Schema.Schema(), schema_validation.SchemaValidationPurposeRequestBody)
+	c := v.compiledFor(op.Vendor.Schema(mt.Schema), schema_validation.SchemaValidationPurposeRequestBody)
 	if c == nil {
 		return false, nil
 	}
