@@ -99,9 +99,25 @@ const maxDepth = 1000
 
 var mapType = reflect.TypeFor[map[string]any]()
 
-func appendValue(dst []byte, v any, scratch *[]string, depth int) ([]byte, error) {
+// CheckDepth is the error encoding gives for a value depth levels down a document (an
+// object's members are one level down), or nil when that depth is allowed.
+func CheckDepth(depth int) error {
 	if depth > maxDepth {
-		return dst, fmt.Errorf("jsonw: nesting deeper than %d (a cycle?)", maxDepth)
+		return fmt.Errorf("jsonw: nesting deeper than %d (a cycle?)", maxDepth)
+	}
+	return nil
+}
+
+// AppendAt is Append for a value depth levels down a document: nesting is bounded over the
+// whole document.
+func AppendAt(dst []byte, v any, depth int) ([]byte, error) {
+	var keys []string
+	return appendValue(dst, v, &keys, depth)
+}
+
+func appendValue(dst []byte, v any, scratch *[]string, depth int) ([]byte, error) {
+	if err := CheckDepth(depth); err != nil {
+		return dst, err
 	}
 	switch t := v.(type) {
 	case nil:

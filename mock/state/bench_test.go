@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"strconv"
 	"testing"
+
+	"github.com/vendormock/vendormock/internal/jsonw"
 )
 
 // benchSession holds 1,000 patient-like users in the base of session "bench".
@@ -191,4 +193,39 @@ func TestStoredRecordMemory(t *testing.T) {
 	} else {
 		t.Logf("%.0f bytes per stored patient", got)
 	}
+}
+
+// BenchmarkPageJSON encodes a page of 20 records onto five of their fields: from the
+// compact rows (Rows, Row.AppendJSON) and from decoded maps (List, jsonw.AppendObject).
+func BenchmarkPageJSON(b *testing.B) {
+	fields := NewFields([]string{"address", "age", "email", "firstName", "lastName"})
+	q := Query{Offset: 100, Limit: 20}
+	b.Run("rows", func(b *testing.B) {
+		x := benchSession(b)
+		buf := make([]byte, 0, 8<<10)
+		b.ReportAllocs()
+		for b.Loop() {
+			buf = buf[:0]
+			for _, r := range x.Rows("users", q).Rows {
+				var err error
+				if buf, err = r.AppendJSON(buf, fields); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("maps", func(b *testing.B) {
+		x := benchSession(b)
+		buf := make([]byte, 0, 8<<10)
+		b.ReportAllocs()
+		for b.Loop() {
+			buf = buf[:0]
+			for _, rec := range x.List("users", q).Items {
+				var err error
+				if buf, err = jsonw.AppendObject(buf, rec, fields.Keys()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
 }

@@ -97,17 +97,22 @@ func (r Row) AppendJSON(dst []byte, fs *Fields) ([]byte, error) {
 		first = false
 		dst = append(dst, fs.keys.Key(int(j))...)
 		var err error
-		if dst, pos, err = appendJSONAt(dst, f.data, pos, f.shape.other); err != nil {
+		if dst, pos, err = appendJSONAt(dst, f.data, pos, f.shape.other, 1); err != nil {
 			return dst, err
 		}
 	}
 	return append(dst, '}'), nil
 }
 
-// appendJSONAt appends the JSON of the value at pos and returns the position after it.
-// Scalars are written from their encoding; the rest (json.Number, arrays, objects, other
-// values) is decoded and written by jsonw, as the decoded map's value would be.
-func appendJSONAt(dst []byte, d string, pos int, other []any) ([]byte, int, error) {
+// appendJSONAt appends the JSON of the value at pos, depth levels down the answer, and
+// returns the position after it.
+// Scalars, arrays and objects are written from their encoding (object members are stored
+// sorted by key, as encoding/json orders them); json.Number and other values are decoded
+// and written by jsonw, as the decoded map's value would be.
+func appendJSONAt(dst []byte, d string, pos int, other []any, depth int) ([]byte, int, error) {
+	if err := jsonw.CheckDepth(depth); err != nil {
+		return dst, pos, err
+	}
 	t := d[pos]
 	switch {
 	case t >= tagShortString:
@@ -139,8 +144,32 @@ func appendJSONAt(dst []byte, d string, pos int, other []any) ([]byte, int, erro
 	case tagUint64, tagUint, tagUint32, tagUint16, tagUint8:
 		u, p := uvarintAt(d, pos+1)
 		return strconv.AppendUint(dst, u, 10), p, nil
+	case tagArray, tagObject:
+		n, p := uvarintAt(d, pos+1)
+		size, p := uvarintAt(d, p)
+		end := p + int(size)
+		open, closing := byte('['), byte(']')
+		if t == tagObject {
+			open, closing = '{', '}'
+		}
+		dst = append(dst, open)
+		for i := range n {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			if t == tagObject { // members are stored by key, the order encoding/json writes
+				var k string
+				k, p = keyAt(d, p)
+				dst = append(jsonw.AppendString(dst, k), ':')
+			}
+			var err error
+			if dst, p, err = appendJSONAt(dst, d, p, other, depth+1); err != nil {
+				return dst, end, err
+			}
+		}
+		return append(dst, closing), end, nil
 	}
 	v, end := decodeAt(d, pos, other)
-	dst, err := jsonw.Append(dst, v)
+	dst, err := jsonw.AppendAt(dst, v, depth)
 	return dst, end, err
 }

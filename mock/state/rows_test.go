@@ -76,6 +76,20 @@ func TestRow_AppendJSON(t *testing.T) {
 	}
 	checkRowJSON(t, s, fb, bad, []string{"a"})
 
+	// Nesting is bounded over the whole answer, as when encoding the map: a value nested
+	// past the limit fails either way, inside the codec's encoded levels or past them.
+	for _, levels := range []int{998, 999, 1000, 1001, 1400, maxEncodeDepth - 1, maxEncodeDepth, maxEncodeDepth + 1} {
+		deep := any("bottom")
+		for range levels {
+			deep = []any{deep}
+		}
+		rec := Record{"deep": deep, "obj": map[string]any{"in": deep}}
+		f := s.freeze(0, rec)
+		for _, names := range [][]string{{"deep"}, {"obj"}} {
+			checkRowJSON(t, s, f, rec, names)
+		}
+	}
+
 	r := rand.New(rand.NewPCG(3, 4))
 	for i := range 500 {
 		rec := randomObject(r, 0, 3+i%60)
