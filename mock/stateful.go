@@ -816,33 +816,37 @@ func (o *opRuntime) project(rec state.Record, s *base.Schema) any {
 	return o.declared(rec, s)
 }
 
-// projectRow is project for a stored row: a projection encodes it straight from its compact
-// form, without decoding it.
+// projectRow is project for a stored row: a rowProjection encodes it straight from its
+// compact form, without decoding it.
 func (o *opRuntime) projectRow(row state.Row, s *base.Schema) any {
 	if fields := o.answerKeys(s); fields != nil {
-		return projection{row: row, fields: fields, stored: true}
+		return rowProjection{row: row, fields: fields}
 	}
 	return o.declared(row.Record(), s)
 }
 
 // projection is declared(rec) for answers: the record's declared fields, encoded straight from
-// the stored record (jsonw.Appender) instead of copying it first. A stored row is encoded
-// from its compact form; a record (generated, or read as a map) from its map.
+// the record (jsonw.Appender) instead of copying it first.
 type projection struct {
 	rec    state.Record
-	row    state.Row
-	stored bool
 	fields *state.Fields
 }
 
 func (p projection) AppendJSON(dst []byte) ([]byte, error) {
-	if p.stored {
-		return p.row.AppendJSON(dst, p.fields)
-	}
 	return jsonw.AppendObject(dst, p.rec, p.fields.Keys())
 }
 
 func (p projection) MarshalJSON() ([]byte, error) { return p.AppendJSON(nil) }
+
+// rowProjection is a projection of a stored row, encoded from its compact form.
+type rowProjection struct {
+	row    state.Row
+	fields *state.Fields
+}
+
+func (p rowProjection) AppendJSON(dst []byte) ([]byte, error) { return p.row.AppendJSON(dst, p.fields) }
+
+func (p rowProjection) MarshalJSON() ([]byte, error) { return p.AppendJSON(nil) }
 
 // declaredFields caches the property names of a schema (through allOf).
 func (vr *vendorRuntime) declaredFields(s *base.Schema) map[string]bool {

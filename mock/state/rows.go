@@ -44,9 +44,6 @@ func NewFields(names []string) *Fields {
 // Keys are the projection's keys, sorted, for jsonw.AppendObject.
 func (fs *Fields) Keys() jsonw.Keys { return fs.keys }
 
-// Len is the number of keys.
-func (fs *Fields) Len() int { return fs.keys.Len() }
-
 // fieldPlan maps the keys of a shape onto a Fields.
 type fieldPlan struct {
 	fields *Fields
