@@ -9,14 +9,16 @@ import (
 // Schema returns the schema a proxy points at, one object per schema of the description.
 //
 // libopenapi builds a new schema object, and below it new objects for every property, each
-// time its model reaches a schema from another place: Open Dental's 344 operations hold 1,600
-// response schemas that are 196 distinct ones (its error schemas alone are referenced over a
-// thousand times). Reading them through Schema builds each once, and gives every part of the
-// mock one object to key its caches (generation plans, compiled validators) by.
+// time its model reaches a schema from another place: Open Dental's 344 operations hold
+// 1,600 response schemas that are at most 196 distinct ones (its error schemas alone are
+// referenced over a thousand times). Reading them through Schema builds each once, and gives
+// every part of the mock one object to key its caches (generation plans, compiled
+// validators) by.
 //
 // Schemas are the same when a proxy is a $ref to the same location of the same file, or
 // when it is written inline at the same place of the file (a response object that several
-// operations reference holds one inline schema). Anything else gets the proxy's own schema.
+// operations reference holds one inline schema). Anything else, and every proxy when v is
+// nil, gets the proxy's own schema.
 func (v *Vendor) Schema(p *base.SchemaProxy) *base.Schema {
 	if p == nil {
 		return nil
