@@ -13,6 +13,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # Each step prints the seconds since the start, so a slow CI run says where its time went.
 step() { echo "== $1 (at ${SECONDS}s)"; }
+trap 'echo "== FAILED (at ${SECONDS}s)"' ERR
 
 step gofmt
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
@@ -32,24 +33,31 @@ if [ "$FUZZTIME" = "0" ]; then
   exit 0
 fi
 
-# fuzz_targets DIR prints the package's fuzz targets, one per line.
-fuzz_targets() {
-  grep -hoE '^func (Fuzz[A-Za-z0-9_]+)\(' "$1"/*_test.go 2>/dev/null | sed -E 's/^func (Fuzz[A-Za-z0-9_]+)\(/\1/' | sort -u || true
-}
-
-# go test accepts -fuzz for one package at a time. The first run of a package vets it (all
-# analyzers, as go vet), runs its tests and fuzzes its first target; the others fuzz only.
-# A package without fuzz targets still builds with the instrumentation (-fuzz='^$'), so that it
-# shares the compiled dependencies.
-step "vet, go test -race and fuzzing ($FUZZTIME per target), package by package"
-for pkg in $(go list ./...); do
-  targets=$(fuzz_targets "$(go list -f '{{.Dir}}' "$pkg")")
+# check PKG: go test accepts -fuzz for one package at a time. The first run of a package vets it
+# (all analyzers, as go vet), runs its tests and fuzzes its first target; the others only fuzz. A
+# package without fuzz targets builds with the same instrumentation (-fuzz='^$'), so that it shares
+# the compiled dependencies.
+check() {
+  local pkg=$1 dir targets first target
+  dir=$(go list -f '{{.Dir}}' "$pkg")
+  targets=$(grep -hoE '^func (Fuzz[A-Za-z0-9_]+)\(' "$dir"/*_test.go 2>/dev/null | sed -E 's/^func (Fuzz[A-Za-z0-9_]+)\(/\1/' | sort -u || true)
   first=$(echo "$targets" | head -n 1)
-  echo "-- $pkg (at ${SECONDS}s)${first:+ $first}"
-  go test -race -count=1 -vet=all -fuzz="^${first}\$" -fuzztime="$FUZZTIME" "$pkg"
+  echo "-- $pkg${first:+ $first}"
+  go test -race -count=1 -vet=all -fuzz="^${first}\$" -fuzztime="$FUZZTIME" "$pkg" || return 1
   for target in $(echo "$targets" | tail -n +2); do
     echo "-- $pkg $target"
-    go test -race -run='^$' -vet=off -fuzz="^${target}\$" -fuzztime="$FUZZTIME" "$pkg"
+    go test -race -run='^$' -vet=off -fuzz="^${target}\$" -fuzztime="$FUZZTIME" "$pkg" || return 1
   done
-done
+}
+export -f check
+export FUZZTIME
+
+# The package with the most dependencies goes first, alone: it compiles nearly everything, which
+# two go commands at once would each compile. The rest then run two at a time (the machine's cores).
+pkgs=$(for p in $(go list ./...); do echo "$(go list -deps -test "$p" | wc -l) $p"; done | sort -rn | cut -d' ' -f2)
+step "vet, go test -race and fuzzing ($FUZZTIME per target): $(echo "$pkgs" | head -n 1)"
+check "$(echo "$pkgs" | head -n 1)"
+step "the same for the other packages, two at a time"
+# Each package's output is printed in one piece once it is done; xargs fails if any package did.
+echo "$pkgs" | tail -n +2 | xargs -P 2 -I{} bash -c 'out=$(check {} 2>&1); rc=$?; printf "%s\n" "$out"; exit $rc'
 echo "== all checks passed (${SECONDS}s)"
