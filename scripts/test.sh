@@ -38,8 +38,8 @@ fi
 # package without fuzz targets builds with the same instrumentation (-fuzz='^$'), so that it shares
 # the compiled dependencies.
 check() {
-  local pkg=$1 dir targets first target
-  dir=$(go list -f '{{.Dir}}' "$pkg")
+  local pkg=$1 dir=. targets first target
+  [ "$pkg" = "$MODULE" ] || dir="./${pkg#"$MODULE"/}"
   targets=$(grep -hoE '^func (Fuzz[A-Za-z0-9_]+)\(' "$dir"/*_test.go 2>/dev/null | sed -E 's/^func (Fuzz[A-Za-z0-9_]+)\(/\1/' | sort -u || true)
   first=$(echo "$targets" | head -n 1)
   echo "-- $pkg${first:+ $first}"
@@ -50,14 +50,15 @@ check() {
   done
 }
 export -f check
-export FUZZTIME
+MODULE=$(go list -m)
+export FUZZTIME MODULE
 
 # The package with the most dependencies goes first, alone: it compiles nearly everything, which
 # two go commands at once would each compile. The rest then run two at a time (the machine's cores).
-pkgs=$(for p in $(go list ./...); do echo "$(go list -deps -test "$p" | wc -l) $p"; done | sort -rn | cut -d' ' -f2)
+pkgs=$(go list -f '{{len .Deps}} {{.ImportPath}}' ./... | sort -rn | cut -d' ' -f2)
 step "vet, go test -race and fuzzing ($FUZZTIME per target): $(echo "$pkgs" | head -n 1)"
 check "$(echo "$pkgs" | head -n 1)"
 step "the same for the other packages, two at a time"
 # Each package's output is printed in one piece once it is done; xargs fails if any package did.
-echo "$pkgs" | tail -n +2 | xargs -P 2 -I{} bash -c 'out=$(check {} 2>&1); rc=$?; printf "%s\n" "$out"; exit $rc'
+echo "$pkgs" | tail -n +2 | xargs -P 2 -n 1 bash -c 'out=$(check "$1" 2>&1); rc=$?; printf "%s\n" "$out"; exit $rc' check
 echo "== all checks passed (${SECONDS}s)"
