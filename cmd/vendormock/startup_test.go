@@ -2,6 +2,8 @@ package main
 
 import (
 	"errors"
+	"io"
+	"log/slog"
 	"runtime/debug"
 	"testing"
 
@@ -19,7 +21,8 @@ func TestBuildWithoutGCRestoresSettings(t *testing.T) {
 	before := debug.SetGCPercent(77)
 	defer debug.SetGCPercent(before)
 
-	_, _, gc, err := buildWithoutGC(func() (*specs.Catalog, *mock.Server, error) {
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	_, _, gc, err := buildWithoutGC(1<<20, logger, func() (*specs.Catalog, *mock.Server, error) {
 		if p := gcPercent(); p != -1 {
 			t.Errorf("during build: GC percent %d, want -1 (off)", p)
 		}
@@ -40,7 +43,7 @@ func TestBuildWithoutGCRestoresSettings(t *testing.T) {
 	}
 
 	boom := errors.New("boom")
-	_, _, _, err = buildWithoutGC(func() (*specs.Catalog, *mock.Server, error) { return nil, nil, boom })
+	_, _, _, err = buildWithoutGC(0, logger, func() (*specs.Catalog, *mock.Server, error) { return nil, nil, boom })
 	if !errors.Is(err, boom) {
 		t.Fatalf("err = %v, want boom", err)
 	}
