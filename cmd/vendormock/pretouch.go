@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -21,32 +23,61 @@ const (
 	pretouchPerFile = 32 << 10
 	// pretouchMax bounds what is populated: beyond it pages fault in one by one as before.
 	pretouchMax = 256 << 20
-	// pretouchScanFiles bounds the files looked at to size a description on disk (a
-	// multi-file description's root names the rest only through $refs).
-	pretouchScanFiles = 10000
+	// pretouchScanFiles bounds the directory entries looked at to size a multi-file
+	// description on disk.
+	pretouchScanFiles = 5000
 )
 
 // pretouchEstimate is how many bytes of heap to make resident before loading sources, from
-// the descriptions' bytes and files, capped. A description on disk counts every .yaml, .yml
-// and .json file in its directory tree: the files its $refs can reach.
+// the descriptions' bytes and files, capped. A description on disk whose $refs name other
+// files counts every .yaml, .yml and .json file in its directory tree: the files its $refs
+// can reach.
 func pretouchEstimate(sources []specs.Source) int {
-	var bytes, files int64
+	var size, files int64
 	for _, src := range sources {
-		if src.FS != nil {
+		if src.FS != nil { // bundled: one file each
 			if info, err := fs.Stat(src.FS, src.Path); err == nil {
-				bytes, files = bytes+info.Size(), files+1
+				size, files = size+info.Size(), files+1
 			}
 			continue
 		}
+		data, err := os.ReadFile(src.Path)
+		if err != nil {
+			continue // loading reports it
+		}
+		if !hasExternalRef(data) {
+			size, files = size+int64(len(data)), files+1
+			continue
+		}
 		b, f := descriptionTree(filepath.Dir(src.Path), pretouchScanFiles)
-		bytes, files = bytes+b, files+f
+		size, files = size+b, files+f
 	}
-	return int(min(bytes*pretouchPerByte+files*pretouchPerFile, pretouchMax))
+	return int(min(size*pretouchPerByte+files*pretouchPerFile, pretouchMax))
+}
+
+// hasExternalRef reports whether a description, JSON or YAML, has a $ref whose value does
+// not start with '#': one that names another file.
+func hasExternalRef(data []byte) bool {
+	for {
+		i := bytes.Index(data, []byte("$ref"))
+		if i < 0 {
+			return false
+		}
+		data = data[i+len("$ref"):]
+		rest := bytes.TrimLeft(data, "\"' \t")
+		if len(rest) == 0 || rest[0] != ':' {
+			continue
+		}
+		rest = bytes.TrimLeft(rest[1:], "\"' \t")
+		if len(rest) > 0 && rest[0] != '#' && rest[0] != '\n' && rest[0] != '\r' {
+			return true
+		}
+	}
 }
 
 // descriptionTree sums the sizes of the description files (.yaml, .yml, .json) under dir and
 // counts them, skipping hidden directories and looking at most at limit entries.
-func descriptionTree(dir string, limit int) (bytes, files int64) {
+func descriptionTree(dir string, limit int) (size, files int64) {
 	seen := 0
 	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -64,10 +95,10 @@ func descriptionTree(dir string, limit int) (bytes, files int64) {
 		switch strings.ToLower(filepath.Ext(path)) {
 		case ".yaml", ".yml", ".json":
 			if info, err := d.Info(); err == nil && info.Mode().IsRegular() {
-				bytes, files = bytes+info.Size(), files+1
+				size, files = size+info.Size(), files+1
 			}
 		}
 		return nil
 	})
-	return bytes, files
+	return size, files
 }

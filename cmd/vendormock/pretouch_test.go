@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 	"testing/fstest"
 
@@ -29,13 +30,22 @@ func TestPretouchEstimate(t *testing.T) {
 	}
 	tree := t.TempDir()
 	writeFiles(t, tree, map[string]int{
-		"openapi.yaml":        100,
 		"paths/one.yml":       200,
 		"schemas/Thing.JSON":  300,
 		"README.md":           5000, // not a description
 		".git/objects/x.json": 7000, // hidden directory
 		"notes.txt":           9000,
 	})
+	root := "paths:\n  /one:\n    $ref: './paths/one.yml'\n" // names another file
+	if err := os.WriteFile(filepath.Join(tree, "openapi.yaml"), []byte(root), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	single := t.TempDir() // the same files, but the root refers only within itself
+	writeFiles(t, single, map[string]int{"paths/one.yml": 200, "notes.json": 300})
+	own := `{"paths": {"/x": {"$ref": "#/components/pathItems/x"}}}`
+	if err := os.WriteFile(filepath.Join(single, "openapi.json"), []byte(own), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	huge := t.TempDir()
 	writeFiles(t, huge, map[string]int{"openapi.yaml": 4 << 20}) // 4 MiB x 80 is past the cap
 
@@ -48,9 +58,11 @@ func TestPretouchEstimate(t *testing.T) {
 		{"bundled", []specs.Source{{Name: "a", Path: "a/openapi.yaml", FS: bundle}, {Name: "b", Path: "b/openapi.yaml", FS: bundle}},
 			1500*pretouchPerByte + 2*pretouchPerFile},
 		{"bundled file missing", []specs.Source{{Name: "c", Path: "c/openapi.yaml", FS: bundle}}, 0},
-		{"tree on disk", []specs.Source{{Path: filepath.Join(tree, "openapi.yaml")}},
-			600*pretouchPerByte + 3*pretouchPerFile},
-		{"missing directory", []specs.Source{{Path: filepath.Join(tree, "nope", "openapi.yaml")}}, 0},
+		{"files on disk", []specs.Source{{Path: filepath.Join(tree, "openapi.yaml")}},
+			(len(root)+500)*pretouchPerByte + 3*pretouchPerFile},
+		{"one file on disk", []specs.Source{{Path: filepath.Join(single, "openapi.json")}},
+			len(own)*pretouchPerByte + pretouchPerFile},
+		{"missing file", []specs.Source{{Path: filepath.Join(tree, "nope", "openapi.yaml")}}, 0},
 		{"capped", []specs.Source{{Path: filepath.Join(huge, "openapi.yaml")}}, pretouchMax},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -75,4 +87,39 @@ func TestDescriptionTreeLimit(t *testing.T) {
 	if bytes, n := descriptionTree(dir, 100); bytes != 60 || n != 6 {
 		t.Errorf("no limit reached: %d bytes in %d files, want 60 in 6", bytes, n)
 	}
+}
+
+func TestHasExternalRef(t *testing.T) {
+	for _, tc := range []struct {
+		doc  string
+		want bool
+	}{
+		{"", false},
+		{"paths: {}", false},
+		{`{"$ref": "#/components/schemas/A"}`, false},
+		{"schema:\n  $ref: '#/components/schemas/A'\n", false},
+		{"schema:\n  $ref: \"#/x\"\n  description: costs $ref money\n", false},
+		{"$ref:\n", false},
+		{`{"$ref": "schemas/A.json"}`, true},
+		{"schema:\n  $ref: './schemas/A.yaml'\n", true},
+		{"schema:\n  $ref: schemas/A.yaml#/A\n", true},
+		{"a: {$ref: '#/x'}\nb: {$ref: 'other.yaml'}\n", true},
+	} {
+		if got := hasExternalRef([]byte(tc.doc)); got != tc.want {
+			t.Errorf("hasExternalRef(%q) = %v, want %v", tc.doc, got, tc.want)
+		}
+	}
+}
+
+// FuzzHasExternalRef checks the scanner against the regular expression it stands for.
+func FuzzHasExternalRef(f *testing.F) {
+	oracle := regexp.MustCompile(`\$ref["' \t]*:["' \t]*[^#"' \t\n\r]`)
+	for _, seed := range []string{"", `{"$ref": "#/a"}`, "$ref: './b.yaml'", "$ref$ref: x", "$ref :\t'\n"} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		if got, want := hasExternalRef(doc), oracle.Match(doc); got != want {
+			t.Fatalf("hasExternalRef(%q) = %v, the expression says %v", doc, got, want)
+		}
+	})
 }
