@@ -8,8 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
 	"strconv"
 	"strings"
 	"sync"
@@ -250,9 +250,16 @@ func buildWithoutGC(touch int, logger *slog.Logger, build func() (*specs.Catalog
 	t0 := time.Now()
 	touched := pretouch.Heap(touch)
 	logger.Debug("start-up phase", "phase", "pretouch heap", "bytes", touched, "took", time.Since(t0))
-	allocs0 := allocatedBytes()
+	// ReadMemStats stops the world: only for the debug log.
+	measure := logger.Enabled(context.Background(), slog.LevelDebug)
+	var allocs0 uint64
+	if measure {
+		allocs0 = allocatedBytes()
+	}
 	cat, srv, err := build()
-	logger.Debug("start-up allocated", "bytes", allocatedBytes()-allocs0, "pretouched", touched)
+	if measure {
+		logger.Debug("start-up allocated", "bytes", allocatedBytes()-allocs0, "pretouched", touched)
+	}
 	if err != nil {
 		h.restore()
 		return nil, nil, nil, err
@@ -260,14 +267,11 @@ func buildWithoutGC(touch int, logger *slog.Logger, build func() (*specs.Catalog
 	return cat, srv, h, nil
 }
 
-// allocatedBytes is the heap allocated since the process started (runtime/metrics).
+// allocatedBytes is the heap allocated since the process started.
 func allocatedBytes() uint64 {
-	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
-		return 0
-	}
-	return s[0].Value.Uint64()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.TotalAlloc
 }
 
 // gcHold is the collector held back for start-up: the settings before it.
