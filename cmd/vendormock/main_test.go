@@ -65,7 +65,7 @@ func TestRunExitCodes(t *testing.T) {
 		{"bad flag", []string{"serve", "--nope"}, 2, "unknown flag"},
 		{"bad auth mode", []string{"serve", "--auth", "bogus"}, 2, "want permissive or strict"},
 		{"pretouch below -1", []string{"serve", "--pretouch-mib", "-2"}, 2, "--pretouch-mib -2: want -1"},
-		{"pretouch too large", []string{"serve", "--pretouch-mib", "5000"}, 2, "or up to 4096"},
+		{"pretouch too large", []string{"serve", "--pretouch-mib", "513"}, 2, "or up to 512"},
 		{"serve help documents --api-key", []string{"serve", "--help"}, 0, "--api-key"},
 		{"api key without vendor", []string{"serve", "--api-key", "just-a-key"}, 2, "--api-key #1: want VENDOR=KEY"},
 		{"api key without key", []string{"serve", "--api-key", "herohealth="}, 2, "--api-key #1: want VENDOR=KEY"},

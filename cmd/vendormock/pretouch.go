@@ -41,9 +41,16 @@ func pretouchEstimate(sources []specs.Source) int {
 			}
 			continue
 		}
-		data, err := os.ReadFile(src.Path)
+		info, err := os.Stat(src.Path)
 		if err != nil {
 			continue // loading reports it
+		}
+		if info.Size() >= pretouchMax/pretouchPerByte {
+			return pretouchMax // no need to read it: it reaches the cap alone
+		}
+		data, err := os.ReadFile(src.Path)
+		if err != nil {
+			continue
 		}
 		if !hasExternalRef(data) {
 			size, files = size+int64(len(data)), files+1

@@ -27,6 +27,8 @@ func TestPretouchEstimate(t *testing.T) {
 	bundle := fstest.MapFS{
 		"a/openapi.yaml": {Data: make([]byte, 1000)},
 		"b/openapi.yaml": {Data: make([]byte, 500)},
+		"big/a.yaml":     {Data: make([]byte, 2<<20)}, // each under the cap, not both
+		"big/b.yaml":     {Data: make([]byte, 2<<20)},
 	}
 	tree := t.TempDir()
 	writeFiles(t, tree, map[string]int{
@@ -64,6 +66,7 @@ func TestPretouchEstimate(t *testing.T) {
 			len(own)*pretouchPerByte + pretouchPerFile},
 		{"missing file", []specs.Source{{Path: filepath.Join(tree, "nope", "openapi.yaml")}}, 0},
 		{"capped", []specs.Source{{Path: filepath.Join(huge, "openapi.yaml")}}, pretouchMax},
+		{"capped in sum", []specs.Source{{Name: "a", Path: "big/a.yaml", FS: bundle}, {Name: "b", Path: "big/b.yaml", FS: bundle}}, pretouchMax},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := pretouchEstimate(tc.sources); got != tc.want {

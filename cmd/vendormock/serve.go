@@ -111,8 +111,8 @@ func (c *serveConfig) Validate() error {
 	if c.maxRecords <= 0 {
 		return usageError("--max-records must be positive")
 	}
-	if c.pretouchMiB < -1 || c.pretouchMiB > 4096 {
-		return usageError("--pretouch-mib %d: want -1 (sized from the descriptions), 0 (off) or up to 4096", c.pretouchMiB)
+	if c.pretouchMiB < -1 || c.pretouchMiB > maxPretouchMiB {
+		return usageError("--pretouch-mib %d: want -1 (sized from the descriptions), 0 (off) or up to %d", c.pretouchMiB, maxPretouchMiB)
 	}
 	if c.auth != "permissive" && c.auth != "strict" {
 		return usageError("--auth %q: want permissive or strict", c.auth)
@@ -296,6 +296,10 @@ func (h *gcHold) settle() {
 	h.restore()
 	h.freed.Do(debug.FreeOSMemory)
 }
+
+// maxPretouchMiB bounds --pretouch-mib well under startupMemoryLimit: past the limit the
+// scavenger would return the populated pages before start-up used them.
+const maxPretouchMiB = 512
 
 // startupMemoryLimit caps the heap while start-up runs without collections (a user spec much
 // larger than the bundled ones then collects as usual).
