@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/vendormock/vendormock/specs"
@@ -108,4 +109,31 @@ func descriptionTree(dir string, limit int) (size, files int64) {
 		return nil
 	})
 	return size, files
+}
+
+// capToContainer keeps an estimated pretouch to half of the container's memory limit (0: no
+// limit known): an estimate that overshoots must not take a small container's memory at once.
+func capToContainer(touch int, limit int64) int {
+	if limit > 0 && int64(touch) > limit/2 {
+		return int(limit / 2)
+	}
+	return touch
+}
+
+// cgroupMemoryLimit reads the memory limit of the process's cgroup from its file system
+// (/sys/fs/cgroup: memory.max on cgroup v2, memory/memory.limit_in_bytes on v1), or 0 when
+// there is none or it cannot be read. v1 writes "no limit" as a huge number.
+func cgroupMemoryLimit(cgroup fs.FS) int64 {
+	for _, name := range []string{"memory.max", "memory/memory.limit_in_bytes"} {
+		data, err := fs.ReadFile(cgroup, name)
+		if err != nil {
+			continue
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(string(data)), 10, 64)
+		if err != nil || n <= 0 || n >= 1<<60 { // "max", or v1's unlimited
+			return 0
+		}
+		return n
+	}
+	return 0
 }

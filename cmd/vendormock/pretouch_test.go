@@ -126,3 +126,33 @@ func FuzzHasExternalRef(f *testing.F) {
 		}
 	})
 }
+
+func TestCgroupMemoryLimit(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		files fstest.MapFS
+		want  int64
+	}{
+		{"no cgroup files", fstest.MapFS{}, 0},
+		{"v2 limit", fstest.MapFS{"memory.max": {Data: []byte("268435456\n")}}, 256 << 20},
+		{"v2 no limit", fstest.MapFS{"memory.max": {Data: []byte("max\n")}}, 0},
+		{"v1 limit", fstest.MapFS{"memory/memory.limit_in_bytes": {Data: []byte("134217728\n")}}, 128 << 20},
+		{"v1 no limit", fstest.MapFS{"memory/memory.limit_in_bytes": {Data: []byte("9223372036854771712\n")}}, 0},
+		{"garbage", fstest.MapFS{"memory.max": {Data: []byte("lots")}}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := cgroupMemoryLimit(tc.files); got != tc.want {
+				t.Errorf("cgroupMemoryLimit = %d, want %d", got, tc.want)
+			}
+		})
+	}
+	if got := capToContainer(100<<20, 128<<20); got != 64<<20 {
+		t.Errorf("100 MiB in a 128 MiB container: %d, want 64 MiB", got)
+	}
+	if got := capToContainer(100<<20, 0); got != 100<<20 {
+		t.Errorf("100 MiB without a limit: %d, want it unchanged", got)
+	}
+	if got := capToContainer(100<<20, 1<<30); got != 100<<20 {
+		t.Errorf("100 MiB in a 1 GiB container: %d, want it unchanged", got)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -196,7 +197,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	start := time.Now()
 	touch := cfg.pretouchMiB << 20
 	if cfg.pretouchMiB < 0 {
-		touch = pretouchEstimate(sources)
+		touch = capToContainer(pretouchEstimate(sources), cgroupMemoryLimit(os.DirFS("/sys/fs/cgroup")))
 	}
 	cat, srv, gc, err := buildWithoutGC(touch, logger, func() (*specs.Catalog, *mock.Server, error) { return cfg.build(ctx, sources, logger) })
 	if err != nil {
