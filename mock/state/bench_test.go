@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bytes"
 	"fmt"
 	"runtime"
 	"strconv"
@@ -228,4 +229,26 @@ func BenchmarkPageJSON(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkImport reads a state document of 10,000 stored patients (~11 MB). The document is
+// read as a stream, so the heap holds one decoded record at a time besides the frozen ones.
+func BenchmarkImport(b *testing.B) {
+	src := newStore(b, Options{})
+	x := src.Session("bench")
+	for i := range 10000 {
+		mustCreate(b, x, "users", patient(i))
+	}
+	var doc bytes.Buffer
+	if err := src.Export(&doc); err != nil {
+		b.Fatal(err)
+	}
+	dst := newStore(b, Options{})
+	b.SetBytes(int64(doc.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := dst.Import(bytes.NewReader(doc.Bytes())); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -56,6 +56,10 @@
 // JSON document; [Store.ExportFull] writes every collection. [Store.SaveFile] replaces a
 // file atomically (temporary file, fsync, rename, fsync of the directory) and
 // [Store.Autosave] calls it at most once per interval after changes.
+// [Store.Import] (and [Store.LoadFile]) reads a document as a stream: records are decoded
+// and frozen one at a time, so loading holds little more than the state it loads. A key
+// given twice in the document's own objects is refused. The whole document is checked before
+// anything changes.
 //
 // # Extensions
 //

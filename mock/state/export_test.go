@@ -147,6 +147,13 @@ func TestImport_Rejects(t *testing.T) {
 		{"bad next", `{"format":"vendormock-state","version":1,"sessions":{"a":{"collections":{"users":{"next":0,"records":[]}}}}}`, ErrInvalid},
 		{"huge number", `{"format":"vendormock-state","version":1,"sessions":{"a":{"collections":{"users":{"records":[{"id":1,"x":1e999}]}}}}}`, ErrInvalid},
 		{"singleton array", `{"format":"vendormock-state","version":1,"sessions":{"a":{"collections":{"me":{"singleton":[]}}}}}`, ErrInvalid},
+		{"key twice", `{"format":"vendormock-state","version":1,"sessions":{},"sessions":{}}`, ErrInvalid},
+		{"session twice", `{"format":"vendormock-state","version":1,"sessions":{"a":{"collections":{}},"a":{"collections":{}}}}`, ErrInvalid},
+		{"collection twice", `{"format":"vendormock-state","version":1,"sessions":{"a":{"collections":{"users":{"records":[]},"users":{"records":[]}}}}}`, ErrInvalid},
+		{"no sessions", `{"format":"vendormock-state","version":1}`, ErrInvalid},
+		{"no version", `{"format":"vendormock-state","sessions":{}}`, ErrInvalid},
+		{"records missing", `{"format":"vendormock-state","version":1,"sessions":{"a":{"collections":{"users":{"next":2}}}}}`, ErrInvalid},
+		{"truncated in records", `{"format":"vendormock-state","version":1,"sessions":{"a":{"collections":{"users":{"records":[{"id":1},`, ErrInvalid},
 		{"singleton with records", `{"format":"vendormock-state","version":1,"sessions":{"a":{"collections":{"me":{"records":[]}}}}}`, ErrInvalid},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
