@@ -417,7 +417,6 @@ func (s *Store) readCollection(d *docReader, ci int) (*collData, error) {
 
 // readRecords reads a "records" array, freezing each record as it is decoded.
 func (s *Store) readRecords(d *docReader, ci int) (*collData, error) {
-	def := &s.colls[ci]
 	if err := d.open('[', "records"); err != nil {
 		return nil, err
 	}
@@ -427,27 +426,8 @@ func (s *Store) readRecords(d *docReader, ci int) (*collData, error) {
 		if err != nil {
 			return nil, err
 		}
-		v, err := normalize(raw)
-		if err != nil {
-			return nil, fmt.Errorf("record %d: %w", i, err)
-		}
-		rec, ok := v.(map[string]any)
-		if !ok {
-			return nil, invalid("record %d: not an object", i)
-		}
-		key, err := IDKey(rec[def.IDField])
-		if err != nil {
-			return nil, fmt.Errorf("record %d: field %q: %w", i, def.IDField, err)
-		}
-		if _, taken := c.index[key]; taken {
-			return nil, fmt.Errorf("record %d: id %q: %w", i, key, ErrConflict)
-		}
-		c.bumpSequence(def, key)
-		e := entry{id: key, rec: s.freeze(ci, rec), hidden: isSoftDeleted(def, rec)}
-		c.index[key] = len(c.entries)
-		c.entries = append(c.entries, e)
-		if e.hidden {
-			c.hidden++
+		if err := s.addRecord(c, ci, i, raw); err != nil {
+			return nil, err
 		}
 	}
 	if _, err := d.token(); err != nil { // the closing bracket
@@ -455,4 +435,32 @@ func (s *Store) readRecords(d *docReader, ci int) (*collData, error) {
 	}
 	c.live = len(c.entries)
 	return c, nil
+}
+
+// addRecord checks the i-th decoded record of a collection and adds it, frozen, to c.
+func (s *Store) addRecord(c *collData, ci, i int, raw any) error {
+	def := &s.colls[ci]
+	v, err := normalize(raw)
+	if err != nil {
+		return fmt.Errorf("record %d: %w", i, err)
+	}
+	rec, ok := v.(map[string]any)
+	if !ok {
+		return invalid("record %d: not an object", i)
+	}
+	key, err := IDKey(rec[def.IDField])
+	if err != nil {
+		return fmt.Errorf("record %d: field %q: %w", i, def.IDField, err)
+	}
+	if _, taken := c.index[key]; taken {
+		return fmt.Errorf("record %d: id %q: %w", i, key, ErrConflict)
+	}
+	c.bumpSequence(def, key)
+	e := entry{id: key, rec: s.freeze(ci, rec), hidden: isSoftDeleted(def, rec)}
+	c.index[key] = len(c.entries)
+	c.entries = append(c.entries, e)
+	if e.hidden {
+		c.hidden++
+	}
+	return nil
 }

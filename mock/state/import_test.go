@@ -13,7 +13,8 @@ import (
 )
 
 // The import as it was before it streamed: the whole document decoded into maps, then
-// checked. FuzzImportStreaming holds the streaming reader to the same answers.
+// checked (each record by the same addRecord). FuzzImportStreaming holds the streaming
+// reader to the same answers.
 
 // parseSessions checks a document's sessions and returns their collections and the document's
 // (unchecked) extensions value.
@@ -123,27 +124,8 @@ func (s *Store) wholeParseCollection(ci int, v any) (*collData, error) {
 		c.next = next
 	}
 	for i, raw := range recs {
-		v, err := normalize(raw)
-		if err != nil {
-			return nil, fmt.Errorf("record %d: %w", i, err)
-		}
-		rec, ok := v.(map[string]any)
-		if !ok {
-			return nil, invalid("record %d: not an object", i)
-		}
-		key, err := IDKey(rec[def.IDField])
-		if err != nil {
-			return nil, fmt.Errorf("record %d: field %q: %w", i, def.IDField, err)
-		}
-		if _, taken := c.index[key]; taken {
-			return nil, fmt.Errorf("record %d: id %q: %w", i, key, ErrConflict)
-		}
-		c.bumpSequence(def, key)
-		e := entry{id: key, rec: s.freeze(ci, rec), hidden: isSoftDeleted(def, rec)}
-		c.index[key] = len(c.entries)
-		c.entries = append(c.entries, e)
-		if e.hidden {
-			c.hidden++
+		if err := s.addRecord(c, ci, i, raw); err != nil {
+			return nil, err
 		}
 	}
 	c.live = len(c.entries)
