@@ -364,15 +364,8 @@ func (s *Store) readCollection(d *docReader, ci int) (*collData, error) {
 			if err != nil {
 				return nil, err
 			}
-			if v, err = normalize(v); err != nil {
-				return nil, fmt.Errorf("singleton: %w", err)
-			}
-			switch rec := v.(type) {
-			case nil:
-			case map[string]any:
-				c.single = rec
-			default:
-				return nil, invalid("singleton: not an object or null")
+			if c.single, err = singletonRecord(v); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -463,4 +456,19 @@ func (s *Store) addRecord(c *collData, ci, i int, raw any) error {
 		c.hidden++
 	}
 	return nil
+}
+
+// singletonRecord checks a decoded singleton value: an object or null.
+func singletonRecord(raw any) (Record, error) {
+	v, err := normalize(raw)
+	if err != nil {
+		return nil, fmt.Errorf("singleton: %w", err)
+	}
+	switch rec := v.(type) {
+	case nil:
+		return nil, nil
+	case map[string]any:
+		return rec, nil
+	}
+	return nil, invalid("singleton: not an object or null")
 }

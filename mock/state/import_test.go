@@ -94,16 +94,9 @@ func (s *Store) wholeParseCollection(ci int, v any) (*collData, error) {
 			return nil, err
 		}
 		c := newCollData(0)
-		v, err := normalize(obj["singleton"])
-		if err != nil {
-			return nil, fmt.Errorf("singleton: %w", err)
-		}
-		switch rec := v.(type) {
-		case nil:
-		case map[string]any:
-			c.single = rec
-		default:
-			return nil, invalid("singleton: not an object or null")
+		var err error
+		if c.single, err = singletonRecord(obj["singleton"]); err != nil {
+			return nil, err
 		}
 		return c, nil
 	}
