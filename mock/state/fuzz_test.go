@@ -135,13 +135,18 @@ func seqs(recs []Record) string {
 	return b.String()
 }
 
-func FuzzImport(f *testing.F) {
+// addExportSeeds seeds a fuzz target with the documents Export and ExportFull write.
+func addExportSeeds(f *testing.F) {
 	f.Add(export(f, busyStore(f)))
 	var full bytes.Buffer
 	if err := busyStore(f).ExportFull(&full); err != nil {
 		f.Fatal(err)
 	}
 	f.Add(full.Bytes())
+}
+
+func FuzzImport(f *testing.F) {
+	addExportSeeds(f)
 	f.Add([]byte(`{"format":"vendormock-state","version":1,"sessions":{"x":{"collections":{"users":{"next":3,"records":[{"id":1.0,"v":[1e3,-0,0.5,"s",null,true,{"k":{}}]}]}}}}}`))
 	f.Add([]byte(`{"format":"vendormock-state","version":1,"sessions":{"":{"collections":{"me":{"singleton":null},"brands":{"records":[{"id":"7","deleted":true}]}}}}}`))
 	f.Add([]byte(`{"format":"vendormock-state","version":1,"sessions":{}}`))

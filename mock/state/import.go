@@ -148,26 +148,39 @@ func (d *docReader) open(want json.Delim, what string) error {
 	return nil
 }
 
-// key returns the next key of the object being read, or ok false once its closing brace is
-// read. seen holds the object's keys so far: a key given twice is refused (decoded into a map
-// the last one would win, and a reader that does not keep the whole document cannot do that).
-func (d *docReader) key(seen map[string]bool, what string) (key string, ok bool, err error) {
-	t, err := d.token()
-	if err != nil {
-		return "", false, err
+// members reads the members of an object whose opening brace has been read, calling f with
+// each key; f reads the value. A key given twice is refused: decoded into a map the last one
+// would win, and a reader that does not keep the whole document cannot do that.
+func (d *docReader) members(what string, f func(key string) error) error {
+	seen := map[string]bool{}
+	for {
+		t, err := d.token()
+		if err != nil {
+			return err
+		}
+		if t == json.Delim('}') {
+			return nil
+		}
+		k, isKey := t.(string)
+		if !isKey {
+			return invalid("decode document: unexpected %v", t)
+		}
+		if seen[k] {
+			return invalid("%s: key %q given twice", what, k)
+		}
+		seen[k] = true
+		if err := f(k); err != nil {
+			return err
+		}
 	}
-	if t == json.Delim('}') {
-		return "", false, nil
+}
+
+// object reads an object: its opening brace, then its members (see members).
+func (d *docReader) object(what string, f func(key string) error) error {
+	if err := d.open('{', what); err != nil {
+		return err
 	}
-	k, isKey := t.(string)
-	if !isKey {
-		return "", false, invalid("decode document: unexpected %v", t)
-	}
-	if seen[k] {
-		return "", false, invalid("%s: key %q given twice", what, k)
-	}
-	seen[k] = true
-	return k, true, nil
+	return d.members(what, f)
 }
 
 // value decodes the next value whole (numbers as json.Number).
@@ -177,6 +190,21 @@ func (d *docReader) value() (any, error) {
 		return nil, invalid("decode document: %v", err)
 	}
 	return v, nil
+}
+
+// checkFormat and checkVersion check the document's "format" and "version" (nil: absent).
+func checkFormat(v any) error {
+	if f, _ := v.(string); f != documentFormat {
+		return invalid("document format %v: want %q", v, documentFormat)
+	}
+	return nil
+}
+
+func checkVersion(v any) error {
+	if n, ok := v.(json.Number); !ok || n.String() != strconv.Itoa(documentVersion) {
+		return invalid("document version %v: want %d", v, documentVersion)
+	}
+	return nil
 }
 
 // parseSessions checks a document's sessions and returns their collections and the document's
@@ -191,64 +219,49 @@ func (s *Store) parseSessions(r io.Reader) (map[string][]*collData, any, error) 
 		return nil, nil, invalid("document is not an object")
 	}
 	var (
-		out      map[string][]*collData
-		exts     any
-		seen     = map[string]bool{}
-		checkTop = map[string]func(any) error{
-			"format": func(v any) error {
-				if f, _ := v.(string); f != documentFormat {
-					return invalid("document format %v: want %q", v, documentFormat)
-				}
-				return nil
-			},
-			"version": func(v any) error {
-				if n, ok := v.(json.Number); !ok || n.String() != strconv.Itoa(documentVersion) {
-					return invalid("document version %v: want %d", v, documentVersion)
-				}
-				return nil
-			},
-		}
+		out                                   map[string][]*collData
+		exts                                  any
+		haveFormat, haveVersion, haveSessions bool
 	)
-	for {
-		k, ok, err := d.key(seen, "document")
-		if err != nil {
-			return nil, nil, err
-		}
-		if !ok {
-			break
-		}
+	err := d.members("document", func(k string) error {
+		var v any
+		var err error
 		switch k {
-		case "format", "version":
-			v, err := d.value()
-			if err != nil {
-				return nil, nil, err
+		case "format":
+			haveFormat = true
+			if v, err = d.value(); err != nil {
+				return err
 			}
-			if err := checkTop[k](v); err != nil {
-				return nil, nil, err
+			return checkFormat(v)
+		case "version":
+			haveVersion = true
+			if v, err = d.value(); err != nil {
+				return err
 			}
+			return checkVersion(v)
 		case "extensions":
-			if exts, err = d.value(); err != nil {
-				return nil, nil, err
-			}
+			exts, err = d.value()
+			return err
 		case "sessions":
-			if out, err = s.readSessions(d); err != nil {
-				return nil, nil, err
-			}
-		default:
-			return nil, nil, invalid("document: unknown key %q (want format, version, sessions, extensions)", k)
+			haveSessions = true
+			out, err = s.readSessions(d)
+			return err
 		}
+		return invalid("document: unknown key %q (want format, version, sessions, extensions)", k)
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, nil, invalid("decode document: data after the document")
 	}
-	for _, k := range []string{"format", "version"} {
-		if !seen[k] {
-			if err := checkTop[k](nil); err != nil {
-				return nil, nil, err
-			}
-		}
+	if !haveFormat {
+		return nil, nil, checkFormat(nil)
 	}
-	if !seen["sessions"] {
+	if !haveVersion {
+		return nil, nil, checkVersion(nil)
+	}
+	if !haveSessions {
 		return nil, nil, invalid("document sessions: not an object")
 	}
 	return out, exts, nil
@@ -256,50 +269,36 @@ func (s *Store) parseSessions(r io.Reader) (map[string][]*collData, any, error) 
 
 // readSessions reads the "sessions" object.
 func (s *Store) readSessions(d *docReader) (map[string][]*collData, error) {
-	if err := d.open('{', "document sessions"); err != nil {
-		return nil, err
-	}
 	s.mu.RLock()
 	baseTotal, base := s.baseTotal, s.base
 	s.mu.RUnlock()
 	out := map[string][]*collData{}
-	ids := map[string]bool{}
-	for {
-		id, ok, err := d.key(ids, "document sessions")
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return out, nil
-		}
-		if err := d.open('{', fmt.Sprintf("session %q", id)); err != nil {
-			return nil, err
-		}
+	err := d.object("document sessions", func(id string) error {
 		var parsed []*collData
-		keys := map[string]bool{}
-		for {
-			k, ok, err := d.key(keys, fmt.Sprintf("session %q", id))
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				break
-			}
+		err := d.object(fmt.Sprintf("session %q", id), func(k string) error {
 			if k != "collections" {
-				return nil, invalid("session %q: unknown key %q (want collections)", id, k)
+				return invalid("session %q: unknown key %q (want collections)", id, k)
 			}
-			if parsed, err = s.readCollections(d, id); err != nil {
-				return nil, err
-			}
+			var err error
+			parsed, err = s.readCollections(d, id)
+			return err
+		})
+		if err != nil {
+			return err
 		}
 		if parsed == nil {
-			return nil, invalid("session %q: collections: not an object", id)
+			return invalid("session %q: collections: not an object", id)
 		}
 		if total := s.sessionTotal(parsed, base, baseTotal); total > s.maxRecords {
-			return nil, fmt.Errorf("session %q: %d records over the limit of %d: %w", id, total, s.maxRecords, ErrCapacity)
+			return fmt.Errorf("session %q: %d records over the limit of %d: %w", id, total, s.maxRecords, ErrCapacity)
 		}
 		out[id] = parsed
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // sessionTotal is the records a session holds with the parsed collections over the base.
@@ -315,89 +314,70 @@ func (s *Store) sessionTotal(parsed, base []*collData, baseTotal int) int {
 
 // readCollections reads one session's "collections" object.
 func (s *Store) readCollections(d *docReader, id string) ([]*collData, error) {
-	if err := d.open('{', fmt.Sprintf("session %q: collections", id)); err != nil {
-		return nil, err
-	}
 	parsed := make([]*collData, len(s.colls))
-	names := map[string]bool{}
-	for {
-		name, ok, err := d.key(names, fmt.Sprintf("session %q: collections", id))
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return parsed, nil
-		}
+	err := d.object(fmt.Sprintf("session %q: collections", id), func(name string) error {
 		ci, known := s.byName[name]
 		if !known {
-			return nil, fmt.Errorf("session %q: collection %q: %w", id, name, ErrUnknownCollection)
+			return fmt.Errorf("session %q: collection %q: %w", id, name, ErrUnknownCollection)
 		}
 		c, err := s.readCollection(d, ci)
 		if err != nil {
-			return nil, fmt.Errorf("session %q: collection %q: %w", id, name, err)
+			return fmt.Errorf("session %q: collection %q: %w", id, name, err)
 		}
 		parsed[ci] = c
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return parsed, nil
 }
 
 // readCollection reads one collection: {"next": N, "records": [...]} or {"singleton": ...}.
 func (s *Store) readCollection(d *docReader, ci int) (*collData, error) {
-	def := &s.colls[ci]
-	if err := d.open('{', "collection"); err != nil {
-		return nil, err
-	}
-	keys := map[string]bool{}
-	if def.Singleton {
+	if s.colls[ci].Singleton {
 		c := newCollData(0)
-		for {
-			k, ok, err := d.key(keys, "singleton collection")
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				return c, nil
-			}
+		err := d.object("collection", func(k string) error {
 			if k != "singleton" {
-				return nil, invalid("singleton collection: unknown key %q (want singleton)", k)
+				return invalid("singleton collection: unknown key %q (want singleton)", k)
 			}
 			v, err := d.value()
 			if err != nil {
-				return nil, err
+				return err
 			}
-			if c.single, err = singletonRecord(v); err != nil {
-				return nil, err
-			}
-		}
-	}
-	var c *collData
-	next := int64(1)
-	for {
-		k, ok, err := d.key(keys, "collection")
+			c.single, err = singletonRecord(v)
+			return err
+		})
 		if err != nil {
 			return nil, err
 		}
-		if !ok {
-			break
-		}
+		return c, nil
+	}
+	var c *collData
+	next := int64(1)
+	err := d.object("collection", func(k string) error {
 		switch k {
 		case "next":
 			raw, err := d.value()
 			if err != nil {
-				return nil, err
+				return err
 			}
 			n, isNum := raw.(json.Number)
 			v, err := n.Int64()
 			if !isNum || err != nil || v < 1 {
-				return nil, invalid("next %v: not a positive integer", raw)
+				return invalid("next %v: not a positive integer", raw)
 			}
 			next = v
+			return nil
 		case "records":
-			if c, err = s.readRecords(d, ci); err != nil {
-				return nil, err
-			}
-		default:
-			return nil, invalid("collection: unknown key %q (want next, records)", k)
+			var err error
+			c, err = s.readRecords(d, ci)
+			return err
 		}
+		return invalid("collection: unknown key %q (want next, records)", k)
+	})
+	if err != nil {
+		return nil, err
 	}
 	if c == nil {
 		return nil, invalid("records: not an array")

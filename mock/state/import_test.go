@@ -143,12 +143,7 @@ func wholeOnlyKeys(obj map[string]any, what string, allowed ...string) error {
 // extensions. Documents naming a key twice are left out: the streaming reader refuses those
 // it walks, where maps kept the last.
 func FuzzImportStreaming(f *testing.F) {
-	f.Add(export(f, busyStore(f)))
-	var full bytes.Buffer
-	if err := busyStore(f).ExportFull(&full); err != nil {
-		f.Fatal(err)
-	}
-	f.Add(full.Bytes())
+	addExportSeeds(f)
 	for _, doc := range []string{
 		`{"version":1,"sessions":{"x":{"collections":{"users":{"records":[{"id":1.0,"v":[1e3,-0,0.5,"s",null,true,{"k":{}}]}],"next":3}}}},"format":"vendormock-state"}`,
 		`{"format":"vendormock-state","version":1,"sessions":{"":{"collections":{"me":{"singleton":null},"brands":{"records":[{"id":"7","deleted":true}]}}}}}`,
