@@ -33,6 +33,7 @@ const (
 	tagArray          // []any: varint count, varint body length, the elements
 	tagObject         // map[string]any: varint count, varint body length, (varint key length, key, value)* by key
 	tagOther          // varint index into the record's other values (shape.other)
+	tagDict           // varint index into the collection's dictionary (dict.go)
 
 	tagSmallInt    byte = 0x40 // 0x40+n: int64 n for 0 <= n < maxSmallInt
 	tagShortString byte = 0x80 // 0x80+n: a string of n < maxShortString bytes
@@ -53,6 +54,7 @@ type encoder struct {
 	cps   []int    // checkpoint offsets of the record being encoded
 	other []any    // values kept as they are
 	sig   []byte   // scratch: a shape's signature
+	dict  *dict    // the collection's dictionary, nil for none
 }
 
 func (e *encoder) reset() {
@@ -77,6 +79,12 @@ func (e *encoder) unsigned(tag byte, n uint64) {
 }
 
 func (e *encoder) str(s string) {
+	if e.dict != nil {
+		if i, ok := e.dict.id(s); ok {
+			e.unsigned(tagDict, i)
+			return
+		}
+	}
 	if len(s) < maxShortString {
 		e.buf = append(e.buf, tagShortString+byte(len(s)))
 	} else {
@@ -259,8 +267,9 @@ func skip(d string, pos int) int {
 	return pos + 1
 }
 
-// decodeAt decodes the value at pos and returns it with the position after it.
-func decodeAt(d string, pos int, other []any) (any, int) {
+// decodeAt decodes the value at pos of a record of shape sh (its other values and its
+// collection's dictionary) and returns it with the position after it.
+func decodeAt(d string, pos int, sh *shape) (any, int) {
 	t := d[pos]
 	pos++
 	switch {
@@ -294,11 +303,11 @@ func decodeAt(d string, pos int, other []any) (any, int) {
 	case tagArray:
 		n, p := uvarintAt(d, pos)
 		size, p := uvarintAt(d, p)
-		return decodeArray(d[p:p+int(size)], int(n), other), p + int(size)
+		return decodeArray(d[p:p+int(size)], int(n), sh), p + int(size)
 	case tagObject:
 		n, p := uvarintAt(d, pos)
 		size, p := uvarintAt(d, p)
-		return decodeObject(d[p:p+int(size)], int(n), other), p + int(size)
+		return decodeObject(d[p:p+int(size)], int(n), sh), p + int(size)
 	}
 	u, pos := uvarintAt(d, pos)
 	switch t {
@@ -322,28 +331,30 @@ func decodeAt(d string, pos int, other []any) (any, int) {
 		return uint16(u), pos
 	case tagUint8:
 		return uint8(u), pos
+	case tagDict:
+		return sh.dict.str(u), pos
 	}
-	return other[u], pos // tagOther
+	return sh.other[u], pos // tagOther
 }
 
 // decodeArray decodes the n elements of an array body.
-func decodeArray(body string, n int, other []any) []any {
+func decodeArray(body string, n int, sh *shape) []any {
 	out := make([]any, n)
 	pos := 0
 	for i := range out {
-		out[i], pos = decodeAt(body, pos, other)
+		out[i], pos = decodeAt(body, pos, sh)
 	}
 	return out
 }
 
 // decodeObject decodes the n members of an object body.
-func decodeObject(body string, n int, other []any) map[string]any {
+func decodeObject(body string, n int, sh *shape) map[string]any {
 	out := make(map[string]any, n)
 	pos := 0
 	for range n {
 		var k string
 		k, pos = keyAt(body, pos)
-		out[k], pos = decodeAt(body, pos, other)
+		out[k], pos = decodeAt(body, pos, sh)
 	}
 	return out
 }

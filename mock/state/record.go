@@ -31,6 +31,8 @@ type shape struct {
 	// other holds the values the codec keeps as they are (types it does not encode); only
 	// a record's private shape has them.
 	other []any
+	// dict is the collection's dictionary of repeated strings (tagDict values).
+	dict *dict
 	// plan is how the keys map onto the Fields that encoded a record of this shape last
 	// (Row.AppendJSON).
 	plan atomic.Pointer[fieldPlan]
@@ -87,13 +89,14 @@ func (f *frozen) decode() Record {
 	m := make(Record, len(keys))
 	pos, _ := f.start()
 	for _, k := range keys {
-		m[k], pos = decodeAt(f.data, pos, f.shape.other)
+		m[k], pos = decodeAt(f.data, pos, f.shape)
 	}
 	return m
 }
 
 // shapeTable interns the shapes of one collection.
 type shapeTable struct {
+	dict  *dict                 // shared by the collection's shapes
 	last  atomic.Pointer[shape] // the shape used last, tried first
 	mu    sync.Mutex
 	bySig map[string]*shape // by signature: each key, length first
@@ -119,7 +122,7 @@ func (t *shapeTable) intern(e *encoder, rec Record) *shape {
 	defer t.mu.Unlock()
 	sh := t.bySig[string(sig)]
 	if sh == nil {
-		sh = &shape{keys: keys}
+		sh = &shape{keys: keys, dict: t.dict}
 		if t.bySig == nil {
 			t.bySig = make(map[string]*shape)
 		}
@@ -137,6 +140,7 @@ var encoders = sync.Pool{New: func() any { return new(encoder) }}
 func (s *Store) freeze(ci int, rec Record) *frozen {
 	e := encoders.Get().(*encoder)
 	t := &s.shapes[ci]
+	e.dict = t.dict
 	sh := t.last.Load()
 	if sh == nil || !e.record(sh, rec) {
 		sh = t.intern(e, rec)
@@ -144,9 +148,10 @@ func (s *Store) freeze(ci int, rec Record) *frozen {
 	}
 	f := &frozen{shape: sh, data: e.finish()}
 	if len(e.other) > 0 {
-		f.shape = &shape{keys: sh.keys, other: slices.Clone(e.other)}
+		f.shape = &shape{keys: sh.keys, other: slices.Clone(e.other), dict: sh.dict}
 	}
 	e.reset()
+	e.dict = nil
 	if cap(e.buf) <= 64<<10 {
 		encoders.Put(e)
 	}

@@ -94,7 +94,7 @@ func (r Row) AppendJSON(dst []byte, fs *Fields) ([]byte, error) {
 		first = false
 		dst = append(dst, fs.keys.Key(int(j))...)
 		var err error
-		if dst, pos, err = appendJSONAt(dst, f.data, pos, f.shape.other, 1); err != nil {
+		if dst, pos, err = appendJSONAt(dst, f.data, pos, f.shape, 1); err != nil {
 			return dst, err
 		}
 	}
@@ -106,7 +106,7 @@ func (r Row) AppendJSON(dst []byte, fs *Fields) ([]byte, error) {
 // Scalars, arrays and objects are written from their encoding (object members are stored
 // sorted by key, as encoding/json orders them); json.Number and other values are decoded
 // and written by jsonw, as the decoded map's value would be.
-func appendJSONAt(dst []byte, d string, pos int, other []any, depth int) ([]byte, int, error) {
+func appendJSONAt(dst []byte, d string, pos int, sh *shape, depth int) ([]byte, int, error) {
 	if err := jsonw.CheckDepth(depth); err != nil {
 		return dst, pos, err
 	}
@@ -141,6 +141,9 @@ func appendJSONAt(dst []byte, d string, pos int, other []any, depth int) ([]byte
 	case tagUint64, tagUint, tagUint32, tagUint16, tagUint8:
 		u, p := uvarintAt(d, pos+1)
 		return strconv.AppendUint(dst, u, 10), p, nil
+	case tagDict:
+		u, p := uvarintAt(d, pos+1)
+		return jsonw.AppendString(dst, sh.dict.str(u)), p, nil
 	case tagArray, tagObject:
 		n, p := uvarintAt(d, pos+1)
 		size, p := uvarintAt(d, p)
@@ -160,13 +163,13 @@ func appendJSONAt(dst []byte, d string, pos int, other []any, depth int) ([]byte
 				dst = append(jsonw.AppendString(dst, k), ':')
 			}
 			var err error
-			if dst, p, err = appendJSONAt(dst, d, p, other, depth+1); err != nil {
+			if dst, p, err = appendJSONAt(dst, d, p, sh, depth+1); err != nil {
 				return dst, end, err
 			}
 		}
 		return append(dst, closing), end, nil
 	}
-	v, end := decodeAt(d, pos, other)
+	v, end := decodeAt(d, pos, sh)
 	dst, err := jsonw.AppendAt(dst, v, depth)
 	return dst, end, err
 }

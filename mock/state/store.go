@@ -166,6 +166,9 @@ func New(opts Options, collections []Collection) (*Store, error) {
 		}
 		s.byName[c.Name] = i
 	}
+	for i := range s.shapes {
+		s.shapes[i].dict = newDict()
+	}
 	s.base = make([]*collData, len(s.colls))
 	for i := range s.base {
 		s.base[i] = newCollData(0)

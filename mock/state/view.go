@@ -12,7 +12,8 @@ type view struct {
 	s string // vString and vNumber: the text; an encoded vArray or vObject: its body
 	n uint64 // vBool: 0 or 1; vInt: the int64; vFloat: the float64 bits; encoded vArray or vObject: the count
 	o any    // a Go vArray ([]any) or vObject (map[string]any), or the value of a vOther
-	// sh is the shape of the record an encoded vArray or vObject comes from: its other values.
+	// sh is the shape of the record an encoded vArray or vObject comes from: its other values
+	// and its collection's dictionary.
 	sh *shape
 }
 
@@ -135,6 +136,8 @@ func viewAt(d string, pos int, sh *shape) (view, int) {
 		return unsignedView(u), pos
 	case tagUint32, tagUint16, tagUint8:
 		return view{k: vInt, n: u}, pos
+	case tagDict:
+		return view{k: vString, s: sh.dict.str(u)}, pos
 	}
 	return viewOf(sh.other[u]), pos // tagOther
 }
@@ -160,14 +163,6 @@ func (v view) number() (number, bool) {
 	return number{}, false
 }
 
-// other returns the other values of the record an encoded composite comes from.
-func (v view) other() []any {
-	if v.sh == nil {
-		return nil
-	}
-	return v.sh.other
-}
-
 // member finds a member of an object.
 func (v view) member(key string) (view, bool) {
 	if v.o != nil {
@@ -191,7 +186,7 @@ func (v view) array() []any {
 	if v.o != nil {
 		return v.o.([]any)
 	}
-	return decodeArray(v.s, int(v.n), v.other())
+	return decodeArray(v.s, int(v.n), v.sh)
 }
 
 // fieldRef finds a field (a dotted path allowed, see lookup) in frozen records, remembering
