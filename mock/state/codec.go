@@ -34,6 +34,7 @@ const (
 	tagObject         // map[string]any: varint count, varint body length, (varint key length, key, value)* by key
 	tagOther          // varint index into the record's other values (shape.other)
 	tagDict           // varint index into the collection's dictionary (dict.go)
+	tagAbsent         // a key of a wide shape the record does not have (top level only)
 
 	tagSmallInt    byte = 0x40 // 0x40+n: int64 n for 0 <= n < maxSmallInt
 	tagShortString byte = 0x80 // 0x80+n: a string of n < maxShortString bytes
@@ -258,7 +259,7 @@ func skip(d string, pos int) int {
 		_, p := uvarintAt(d, pos)
 		n, p := uvarintAt(d, p)
 		return p + int(n)
-	case tagNil, tagFalse, tagTrue, tagNilArray, tagNilObject:
+	case tagNil, tagFalse, tagTrue, tagNilArray, tagNilObject, tagAbsent:
 		return pos
 	}
 	for d[pos] >= 0x80 { // the varint of a number or an other value

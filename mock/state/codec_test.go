@@ -192,19 +192,7 @@ func TestFrozen_Fields(t *testing.T) {
 		if got := f.decode(); !reflect.DeepEqual(got, Record(rec)) {
 			t.Fatalf("record %d: decoded %v, want %v", i, got, rec)
 		}
-		for j, k := range f.shape.keys {
-			if f.shape.index(k) != j {
-				t.Fatalf("record %d: key %q at %d, index says %d", i, k, j, f.shape.index(k))
-			}
-			got, end := decodeAt(f.data, f.pos(j), f.shape)
-			if !reflect.DeepEqual(got, rec[k]) {
-				t.Fatalf("record %d: field %q reads %#v, want %#v", i, k, got, rec[k])
-			}
-			if j == len(f.shape.keys)-1 && end != len(f.data) {
-				t.Fatalf("record %d: last field ends at %d of %d", i, end, len(f.data))
-			}
-			checkView(t, f.field(j), rec[k])
-		}
+		checkFields(t, f, rec)
 	}
 }
 
@@ -298,9 +286,7 @@ func FuzzCodec(f *testing.F) {
 					if got := fz.decode(); !reflect.DeepEqual(got, Record(rec)) {
 						t.Fatalf("frozen record decoded %#v, want %#v", got, rec)
 					}
-					for j, k := range fz.shape.keys {
-						checkView(t, fz.field(j), rec[k])
-					}
+					checkFields(t, fz, rec)
 					for _, names := range subsets(fz.shape.keys) {
 						checkRowJSON(t, s, fz, rec, names)
 					}
@@ -326,4 +312,91 @@ func deepCopy(v any) any {
 		return a
 	}
 	return v
+}
+
+// TestFrozen_WideShape: past the shape cap, records whose keys come and go share a wide
+// shape with their missing keys absent; a record with a new key widens it (records written
+// before keep theirs); a record that would leave too much absent gets a shape of its own.
+func TestFrozen_WideShape(t *testing.T) {
+	s := newStore(t, Options{})
+	s.shapes[0].max = 1
+	all := make([]string, 40)
+	for i := range all {
+		all[i] = fmt.Sprintf("Field%02d", i)
+	}
+	r := rand.New(rand.NewPCG(3, 5))
+	random := func(keys []string) Record {
+		rec := Record{}
+		for _, k := range keys {
+			if r.IntN(5) != 0 {
+				rec[k] = randomValue(r, 0)
+			}
+		}
+		return rec
+	}
+	s.freeze(0, random(all[:30])) // the one interned shape
+	var frozen []*frozen
+	var recs []Record
+	for range 200 {
+		rec := random(all[:30])
+		f := s.freeze(0, rec)
+		if !f.shape.wide || len(f.shape.keys) > 30 {
+			t.Fatalf("record with %d keys on shape wide=%v of %d keys", len(rec), f.shape.wide, len(f.shape.keys))
+		}
+		frozen, recs = append(frozen, f), append(recs, rec)
+	}
+	if frozen[len(frozen)-1].shape.keys == nil || &frozen[len(frozen)-1].shape.keys[0] != &frozen[len(frozen)-2].shape.keys[0] {
+		t.Fatal("records over the same keys do not share the wide shape's keys")
+	}
+	widened := random(all) // keys the wide shape does not have yet
+	widened["Field39"] = "new"
+	w := s.freeze(0, widened)
+	if !w.shape.wide || w.shape.index("Field39") < 0 {
+		t.Fatalf("a record with new keys is not on a widened shape: %q", w.shape.keys)
+	}
+	frozen, recs = append(frozen, w), append(recs, widened)
+	for i, f := range frozen {
+		checkFrozen(t, s, f, recs[i])
+	}
+	// A record of one key on the 40-key union: 39 absent is within the slack of one key...
+	one := Record{"Field05": "x"}
+	if f := s.freeze(0, one); !f.shape.wide {
+		t.Fatal("a one-key record within the slack is not on the wide shape")
+	} else {
+		checkFrozen(t, s, f, one)
+	}
+	// ...but not on a union past it.
+	big := Record{}
+	for i := range wideSlack(1) + 2 {
+		big[fmt.Sprintf("Other%03d", i)] = int64(i)
+	}
+	s.freeze(0, big)
+	if f := s.freeze(0, one); f.shape.wide || len(f.shape.keys) != 1 {
+		t.Fatalf("a one-key record on a shape of %d keys (wide %v), want its own", len(f.shape.keys), f.shape.wide)
+	} else {
+		checkFrozen(t, s, f, one)
+	}
+	// A record with other values keeps the wide mark on its private shape.
+	kept := Record{"Field01": []string{"kept"}}
+	if f := s.freeze(0, kept); len(f.shape.other) != 1 {
+		t.Fatal("no other value")
+	} else {
+		checkFrozen(t, s, f, kept)
+	}
+}
+
+func TestUnionSorted(t *testing.T) {
+	for _, tc := range []struct{ a, b, want string }{
+		{"", "", ""}, {"a c", "", "a c"}, {"", "b", "b"}, {"a c", "b", "a b c"}, {"a b c", "b", "a b c"},
+		{"b", "a c d", "a b c d"}, {"a c e", "b d f", "a b c d e f"}, {"a b", "a b", "a b"},
+	} {
+		a, b := strings.Fields(tc.a), strings.Fields(tc.b)
+		got := unionSorted(a, b)
+		if strings.Join(got, " ") != tc.want {
+			t.Errorf("unionSorted(%q, %q) = %q, want %q", a, b, got, tc.want)
+		}
+		if tc.want == tc.a && len(a) > 0 && &got[0] != &a[0] {
+			t.Errorf("unionSorted(%q, %q) copied a that holds b", a, b)
+		}
+	}
 }

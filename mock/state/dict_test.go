@@ -47,13 +47,35 @@ func checkFrozen(t *testing.T, s *Store, f *frozen, rec Record) {
 	if got := f.decode(); !reflect.DeepEqual(got, rec) {
 		t.Fatalf("decoded %#v, want %#v", got, rec)
 	}
-	for j, k := range f.shape.keys {
-		if got, _ := decodeAt(f.data, f.pos(j), f.shape); !reflect.DeepEqual(got, rec[k]) {
-			t.Fatalf("field %q reads %#v, want %#v", k, got, rec[k])
-		}
-		checkView(t, f.field(j), rec[k])
-	}
+	checkFields(t, f, rec)
 	checkRowJSON(t, s, f, rec, f.shape.keys)
+}
+
+// checkFields reads every key of a frozen record's shape on its own: the record's value, or
+// absent when the record lacks the key (a wide shape).
+func checkFields(t *testing.T, f *frozen, rec Record) {
+	t.Helper()
+	for j, k := range f.shape.keys {
+		if f.shape.index(k) != j {
+			t.Fatalf("key %q at %d, index says %d", k, j, f.shape.index(k))
+		}
+		want, has := rec[k]
+		v, ok := f.field(j)
+		if ok != has {
+			t.Fatalf("field %q: present %v, want %v", k, ok, has)
+		}
+		if !has {
+			continue
+		}
+		got, end := decodeAt(f.data, f.pos(j), f.shape)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("field %q reads %#v, want %#v", k, got, want)
+		}
+		if j == len(f.shape.keys)-1 && end != len(f.data) {
+			t.Fatalf("last field ends at %d of %d", end, len(f.data))
+		}
+		checkView(t, v, want)
+	}
 }
 
 // TestDict_RepeatedStrings: a string of dictionary length is written as an index from its

@@ -199,6 +199,10 @@ func (cq *compiledQuery) match(f *frozen) bool {
 	if len(cq.fields) == 0 {
 		pos, _ := f.start()
 		for range f.shape.keys {
+			if f.data[pos] == tagAbsent {
+				pos++
+				continue
+			}
 			var v view
 			v, pos = viewAt(f.data, pos, f.shape)
 			if searchView(v, cq.search, 8) {

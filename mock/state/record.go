@@ -33,6 +33,9 @@ type shape struct {
 	other []any
 	// dict is the collection's dictionary of repeated strings (tagDict values).
 	dict *dict
+	// wide marks a shape whose records may lack some of its keys: their values are
+	// tagAbsent (see maxShapes).
+	wide bool
 	// plan is how the keys map onto the Fields that encoded a record of this shape last
 	// (Row.AppendJSON).
 	plan atomic.Pointer[fieldPlan]
@@ -89,6 +92,10 @@ func (f *frozen) decode() Record {
 	m := make(Record, len(keys))
 	pos, _ := f.start()
 	for _, k := range keys {
+		if f.data[pos] == tagAbsent {
+			pos++
+			continue
+		}
 		m[k], pos = decodeAt(f.data, pos, f.shape)
 	}
 	return m
@@ -100,11 +107,25 @@ type shapeTable struct {
 	last  atomic.Pointer[shape] // the shape used last, tried first
 	mu    sync.Mutex
 	bySig map[string]*shape // by signature: each key, length first
+	max   int               // how many shapes bySig may hold (maxShapes)
+	wide  *shape            // the widest wide shape so far, nil before the table is full
 }
 
-// maxShapes bounds the shapes a collection interns; records with yet other key sets get a
-// shape of their own.
-const maxShapes = 1024
+// maxShapes bounds the shapes a collection interns. Past it, records with yet other key
+// sets are written on the collection's wide shape, the union of their keys, with the keys a
+// record lacks marked absent (tagAbsent, one byte each): records whose optional fields come
+// and go (generated ones do) would otherwise each take a key list of their own, some 700
+// bytes for an Open Dental patient. A record whose keys would leave more absent than a key
+// list of its own costs (wideSlack), or whose keys would grow the union past maxWideKeys,
+// gets a shape of its own.
+const (
+	maxShapes   = 1024
+	maxWideKeys = 256
+)
+
+// wideSlack is how many absent keys a record of n keys may have on a wide shape: fewer
+// bytes than a key list of its own would take.
+func wideSlack(n int) int { return 16*n + 64 }
 
 func (t *shapeTable) intern(e *encoder, rec Record) *shape {
 	keys := make([]string, 0, len(rec))
@@ -121,17 +142,78 @@ func (t *shapeTable) intern(e *encoder, rec Record) *shape {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	sh := t.bySig[string(sig)]
-	if sh == nil {
+	switch {
+	case sh != nil:
+	case len(t.bySig) < t.max:
 		sh = &shape{keys: keys, dict: t.dict}
 		if t.bySig == nil {
 			t.bySig = make(map[string]*shape)
 		}
-		if len(t.bySig) < maxShapes {
-			t.bySig[string(sig)] = sh
+		t.bySig[string(sig)] = sh
+	default:
+		if sh = t.widen(keys); sh == nil {
+			sh = &shape{keys: keys, dict: t.dict}
 		}
 	}
 	t.last.Store(sh)
 	return sh
+}
+
+// widen returns the wide shape for a record with keys: the current one when it holds them
+// all, or a new one over the union (records already written keep the shape they have), or
+// nil when the record should get a shape of its own. The caller holds t.mu.
+func (t *shapeTable) widen(keys []string) *shape {
+	union := keys
+	if t.wide != nil {
+		union = unionSorted(t.wide.keys, keys)
+	}
+	if len(union) > maxWideKeys || len(union)-len(keys) > wideSlack(len(keys)) {
+		return nil
+	}
+	if t.wide == nil || len(union) > len(t.wide.keys) {
+		t.wide = &shape{keys: union, dict: t.dict, wide: true}
+	}
+	return t.wide
+}
+
+// unionSorted merges two sorted key lists without duplicates; it returns a itself when a
+// already holds every key of b.
+func unionSorted(a, b []string) []string {
+	var out []string
+	i, j := 0, 0
+	for j < len(b) {
+		switch {
+		case i < len(a) && a[i] < b[j]:
+			i++
+			continue
+		case i < len(a) && a[i] == b[j]:
+			i++
+			j++
+			continue
+		}
+		// b[j] is not in a: build the union from here.
+		out = make([]string, 0, len(a)+len(b)-j)
+		out = append(out, a[:i]...)
+		break
+	}
+	if out == nil {
+		return a
+	}
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || i < len(a) && a[i] < b[j]:
+			out = append(out, a[i])
+			i++
+		case i == len(a) || b[j] < a[i]:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, a[i])
+			i++
+			j++
+		}
+	}
+	return out
 }
 
 var encoders = sync.Pool{New: func() any { return new(encoder) }}
@@ -148,7 +230,7 @@ func (s *Store) freeze(ci int, rec Record) *frozen {
 	}
 	f := &frozen{shape: sh, data: e.finish()}
 	if len(e.other) > 0 {
-		f.shape = &shape{keys: sh.keys, other: slices.Clone(e.other), dict: sh.dict}
+		f.shape = &shape{keys: sh.keys, other: slices.Clone(e.other), dict: sh.dict, wide: sh.wide}
 	}
 	e.reset()
 	e.dict = nil
@@ -159,23 +241,29 @@ func (s *Store) freeze(ci int, rec Record) *frozen {
 }
 
 // record encodes the values of rec in the order of sh, and reports false when rec's keys
-// are not sh's.
+// are not sh's (or, for a wide shape, not among them with little enough absent).
 func (e *encoder) record(sh *shape, rec Record) bool {
 	e.reset()
-	if len(rec) != len(sh.keys) {
+	if len(rec) != len(sh.keys) && (!sh.wide || len(rec) > len(sh.keys) || len(sh.keys)-len(rec) > wideSlack(len(rec))) {
 		return false
 	}
+	present := 0
 	for i, k := range sh.keys {
-		v, ok := rec[k]
-		if !ok {
-			return false
-		}
 		if i > 0 && i%checkpointStride == 0 {
 			e.cps = append(e.cps, len(e.buf))
 		}
+		v, ok := rec[k]
+		if !ok {
+			if !sh.wide {
+				return false
+			}
+			e.buf = append(e.buf, tagAbsent)
+			continue
+		}
+		present++
 		e.value(v, 1)
 	}
-	return true
+	return present == len(rec)
 }
 
 // finish lays out the record encoded last: flags, checkpoints, values.

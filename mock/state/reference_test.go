@@ -74,9 +74,17 @@ func refList(recs []Record, hidden []bool, q Query) Page {
 
 // referenceSession holds records with values of every kind in fields a to f, nested objects
 // and arrays of objects, dotted keys and values the codec keeps as they are.
-func referenceSession(tb testing.TB) (*Session, []Record, []bool) {
+//
+// With shapeCap 1 the collection interns one shape and writes the rest of its records on
+// wide shapes, with absent keys (see maxShapes); 0 keeps the default cap.
+func referenceSession(tb testing.TB, shapeCap int) (*Session, []Record, []bool) {
 	tb.Helper()
 	s := newStore(tb, Options{})
+	if shapeCap > 0 {
+		for i := range s.shapes {
+			s.shapes[i].max = shapeCap
+		}
+	}
 	r := rand.New(rand.NewPCG(7, 9))
 	kinds := []func() any{
 		func() any { return int64(r.IntN(7)) },
@@ -173,21 +181,26 @@ func randomQuery(r *rand.Rand) Query {
 
 // TestList_MatchesReference: List on frozen records selects and orders as the map
 // implementation did.
+// On wide shapes too.
 func TestList_MatchesReference(t *testing.T) {
-	x, recs, hidden := referenceSession(t)
-	r := rand.New(rand.NewPCG(3, 4))
-	for range 5000 {
-		checkReference(t, x, recs, hidden, randomQuery(r))
+	for _, shapeCap := range []int{0, 1} {
+		x, recs, hidden := referenceSession(t, shapeCap)
+		r := rand.New(rand.NewPCG(3, 4))
+		for range 5000 {
+			checkReference(t, x, recs, hidden, randomQuery(r))
+		}
 	}
 }
 
 func FuzzListReference(f *testing.F) {
 	f.Add(uint64(1), uint64(2))
 	f.Add(uint64(99), uint64(0))
-	x, recs, hidden := referenceSession(f)
+	x, recs, hidden := referenceSession(f, 0)
+	wide, _, _ := referenceSession(f, 1) // the same records, on wide shapes
 	f.Fuzz(func(t *testing.T, a, b uint64) {
-		r := rand.New(rand.NewPCG(a, b))
-		checkReference(t, x, recs, hidden, randomQuery(r))
+		q := randomQuery(rand.New(rand.NewPCG(a, b)))
+		checkReference(t, x, recs, hidden, q)
+		checkReference(t, wide, recs, hidden, q)
 	})
 }
 

@@ -88,6 +88,10 @@ func (r Row) AppendJSON(dst []byte, fs *Fields) ([]byte, error) {
 			pos = skip(f.data, pos)
 			continue
 		}
+		if f.data[pos] == tagAbsent {
+			pos++
+			continue
+		}
 		if !first {
 			dst = append(dst, ',')
 		}

@@ -168,6 +168,7 @@ func New(opts Options, collections []Collection) (*Store, error) {
 	}
 	for i := range s.shapes {
 		s.shapes[i].dict = newDict()
+		s.shapes[i].max = maxShapes
 	}
 	s.base = make([]*collData, len(s.colls))
 	for i := range s.base {

@@ -142,10 +142,15 @@ func viewAt(d string, pos int, sh *shape) (view, int) {
 	return viewOf(sh.other[u]), pos // tagOther
 }
 
-// field reads the value of field i (an index into the shape's keys).
-func (f *frozen) field(i int) view {
-	v, _ := viewAt(f.data, f.pos(i), f.shape)
-	return v
+// field reads the value of field i (an index into the shape's keys), and reports false when
+// the record lacks it (a wide shape's absent key).
+func (f *frozen) field(i int) (view, bool) {
+	pos := f.pos(i)
+	if f.data[pos] == tagAbsent {
+		return view{}, false
+	}
+	v, _ := viewAt(f.data, pos, f.shape)
+	return v, true
 }
 
 // number reads a numeric view as toNumber reads the Go value.
@@ -207,17 +212,23 @@ func newFieldRef(field string) fieldRef {
 func (r *fieldRef) lookup(f *frozen) (view, bool) {
 	if f.shape != r.sh {
 		r.sh, r.i, r.root = f.shape, f.shape.index(r.field), -1
-		if r.i < 0 && r.path != nil {
+		if r.path != nil { // also for a key a wide shape's record may lack
 			r.root = f.shape.index(r.path[0])
 		}
 	}
 	if r.i >= 0 {
-		return f.field(r.i), true
+		if v, ok := f.field(r.i); ok || r.path == nil {
+			return v, ok
+		}
 	}
 	if r.root < 0 {
 		return view{}, false
 	}
-	return walkView(f.field(r.root), r.path[1:])
+	v, ok := f.field(r.root)
+	if !ok {
+		return view{}, false
+	}
+	return walkView(v, r.path[1:])
 }
 
 // walkView is walk over a view.
