@@ -19,20 +19,24 @@ import (
 // dictMax strings, so its memory is bounded by the collection, not by the traffic; records
 // written before a string joined keep it inline, which decodes to the same value.
 //
+// The base's records (the seed data, written at start-up) are frozen without the dictionary:
+// a collection's dictionary comes into use with its first write, so that start-up does not
+// pay for the dictionaries of collections nobody writes to.
+//
 // Readers (decoding, views, JSON) are lock-free: the strings are published through an atomic
 // pointer before any record that uses their index can exist.
 const (
 	dictMax    = 1024 // strings per collection
 	dictMinLen = 3    // shorter strings cost no more inline than as an index
 	dictMaxLen = 64   // longer strings rarely repeat
-	dictSeen   = 4096 // slots of the table of strings seen once
+	dictSeen   = 1024 // slots of the table of strings seen once (8 KiB, made on first use)
 )
 
 type dict struct {
 	seed maphash.Seed
 	// seen holds the hash of a string seen once, per slot (lossy: a later string may take
 	// the slot, and the first one then needs a third sighting).
-	seen [dictSeen]atomic.Uint64
+	seen atomic.Pointer[[dictSeen]atomic.Uint64]
 	ids  atomic.Pointer[map[string]uint64] // replaced, never modified
 	strs atomic.Pointer[[]string]          // appended to only past every reader's length
 	full atomic.Bool
@@ -56,12 +60,20 @@ func (d *dict) id(s string) (uint64, bool) {
 		return 0, false
 	}
 	h := maphash.String(d.seed, s) | 1 // a zero slot is empty
-	slot := &d.seen[h%dictSeen]
+	slot := &d.seenTable()[h%dictSeen]
 	if slot.Load() != h {
 		slot.Store(h)
 		return 0, false
 	}
 	return d.add(s)
+}
+
+func (d *dict) seenTable() *[dictSeen]atomic.Uint64 {
+	if t := d.seen.Load(); t != nil {
+		return t
+	}
+	d.seen.CompareAndSwap(nil, new([dictSeen]atomic.Uint64))
+	return d.seen.Load()
 }
 
 func (d *dict) add(s string) (uint64, bool) {

@@ -169,3 +169,33 @@ func TestDict_Concurrent(t *testing.T) {
 		t.Fatal("no string joined the dictionary")
 	}
 }
+
+// TestDict_NotForBase: the base's records are frozen without the dictionary, which comes
+// into use with a collection's first writes.
+func TestDict_NotForBase(t *testing.T) {
+	s := newStore(t, Options{})
+	var base []Record
+	for i := range 20 {
+		base = append(base, Record{"id": int64(i + 1), "status": "Standard Account"})
+	}
+	if err := s.SetBase(map[string][]Record{"users": base}); err != nil {
+		t.Fatal(err)
+	}
+	d := s.shapes[0].dict
+	if d.seen.Load() != nil || d.size() != 0 {
+		t.Fatalf("the base used the dictionary: %d strings", d.size())
+	}
+	x := s.Session("writer")
+	for range 3 {
+		if _, err := x.Create("users", Record{"status": "Standard Account"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if d.size() != 1 {
+		t.Fatalf("after three writes the dictionary holds %d strings, want 1", d.size())
+	}
+	got, ok := x.Get("users", "1")
+	if !ok || got["status"] != "Standard Account" {
+		t.Fatalf("base record reads %v, %v", got, ok)
+	}
+}

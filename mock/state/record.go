@@ -219,10 +219,15 @@ func unionSorted(a, b []string) []string {
 var encoders = sync.Pool{New: func() any { return new(encoder) }}
 
 // freeze makes the compact form of a record of collection ci.
-func (s *Store) freeze(ci int, rec Record) *frozen {
+func (s *Store) freeze(ci int, rec Record) *frozen { return s.freezeIn(ci, rec, true) }
+
+// freezeIn is freeze, with the collection's dictionary or without it (for the base).
+func (s *Store) freezeIn(ci int, rec Record, withDict bool) *frozen {
 	e := encoders.Get().(*encoder)
 	t := &s.shapes[ci]
-	e.dict = t.dict
+	if withDict {
+		e.dict = t.dict
+	}
 	sh := t.last.Load()
 	if sh == nil || !e.record(sh, rec) {
 		sh = t.intern(e, rec)

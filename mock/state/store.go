@@ -227,14 +227,14 @@ func (s *Store) SetBase(records map[string][]Record) error {
 			}
 			c.bumpSequence(def, key)
 			c.index[key] = j
-			c.entries = append(c.entries, entry{id: key, rec: s.freeze(ci, rec), hidden: isSoftDeleted(def, rec)})
+			c.entries = append(c.entries, entry{id: key, rec: s.freezeIn(ci, rec, false), hidden: isSoftDeleted(def, rec)})
 		}
 		for _, j := range pending {
 			v, key := s.makeID(def, c)
 			rec := cloneRecord(recs[j])
 			rec[def.IDField] = v
 			c.index[key] = j
-			c.entries[j] = entry{id: key, rec: s.freeze(ci, rec), hidden: isSoftDeleted(def, rec)}
+			c.entries[j] = entry{id: key, rec: s.freezeIn(ci, rec, false), hidden: isSoftDeleted(def, rec)}
 		}
 		c.live = len(c.entries)
 		for _, e := range c.entries {
