@@ -194,11 +194,15 @@ cat > "$TMP/fill.lua" <<'EOF'
 local counter = 1
 function setup(thread) thread:set("tid", counter); counter = counter + 1 end
 local done = 0
+local n = 0
 wrk.method = "POST"
-wrk.body = '{"LName":"Bench","FName":"Ann","Birthdate":"1980-01-31","Email":"ann@example.com"}'
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "ODFHIR a/b"
 function request()
+  -- Each patient a name and email of its own: the fields the mock generates then vary too,
+  -- as they do for real tests, and do not all repeat (the store writes repeated strings once).
+  n = n + 1
+  wrk.body = string.format('{"LName":"Bench%d_%d","FName":"Ann","Birthdate":"1980-01-31","Email":"ann%d_%d@example.com"}', tid, n, tid, n)
   wrk.headers["X-Vendormock-Session"] = "rss-" .. tostring(tid)
   return wrk.format()
 end
