@@ -127,6 +127,10 @@ const (
 // bytes than a key list of its own would take.
 func wideSlack(n int) int { return 16*n + 64 }
 
+// fitsWide reports whether a record of n keys, all among a wide shape's k, may be written on
+// it: it leaves at most wideSlack(n) absent.
+func fitsWide(k, n int) bool { return n <= k && k-n <= wideSlack(n) }
+
 func (t *shapeTable) intern(e *encoder, rec Record) *shape {
 	keys := make([]string, 0, len(rec))
 	for k := range rec {
@@ -167,7 +171,7 @@ func (t *shapeTable) widen(keys []string) *shape {
 	if t.wide != nil {
 		union = unionSorted(t.wide.keys, keys)
 	}
-	if len(union) > maxWideKeys || len(union)-len(keys) > wideSlack(len(keys)) {
+	if len(union) > maxWideKeys || !fitsWide(len(union), len(keys)) {
 		return nil
 	}
 	if t.wide == nil || len(union) > len(t.wide.keys) {
@@ -249,7 +253,7 @@ func (s *Store) freezeIn(ci int, rec Record, withDict bool) *frozen {
 // are not sh's (or, for a wide shape, not among them with little enough absent).
 func (e *encoder) record(sh *shape, rec Record) bool {
 	e.reset()
-	if len(rec) != len(sh.keys) && (!sh.wide || len(rec) > len(sh.keys) || len(sh.keys)-len(rec) > wideSlack(len(rec))) {
+	if len(rec) != len(sh.keys) && !(sh.wide && fitsWide(len(sh.keys), len(rec))) {
 		return false
 	}
 	present := 0
