@@ -39,7 +39,6 @@ type dict struct {
 	seen atomic.Pointer[[dictSeen]atomic.Uint64]
 	ids  atomic.Pointer[map[string]uint64] // replaced, never modified
 	strs atomic.Pointer[[]string]          // appended to only past every reader's length
-	full atomic.Bool
 	mu   sync.Mutex // serialises additions
 }
 
@@ -56,7 +55,7 @@ func (d *dict) id(s string) (uint64, bool) {
 			return i, true
 		}
 	}
-	if d.full.Load() {
+	if d.size() >= dictMax {
 		return 0, false
 	}
 	h := maphash.String(d.seed, s) | 1 // a zero slot is empty
@@ -91,7 +90,6 @@ func (d *dict) add(s string) (uint64, bool) {
 		strs = *p
 	}
 	if len(strs) >= dictMax {
-		d.full.Store(true)
 		return 0, false
 	}
 	s = strings.Clone(s) // not a view of a request body
