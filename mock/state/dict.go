@@ -39,7 +39,7 @@ type dict struct {
 	seen atomic.Pointer[[dictSeen]atomic.Uint64]
 	ids  atomic.Pointer[map[string]uint64] // replaced, never modified
 	strs atomic.Pointer[[]string]          // appended to only past every reader's length
-	mu   sync.Mutex // serialises additions
+	mu   sync.Mutex                        // serialises additions
 }
 
 func newDict() *dict { return &dict{seed: maphash.MakeSeed()} }
