@@ -8,6 +8,7 @@ import (
 	"github.com/pb33f/libopenapi/datamodel/high/base"
 
 	"github.com/vendormock/vendormock/mock/fake"
+	"github.com/vendormock/vendormock/specs"
 	"github.com/vendormock/vendormock/specs/validate"
 )
 
@@ -46,7 +47,7 @@ func (o *opRuntime) vendorErrorBody(m *mediaPlan, key string, status int, detail
 	// Try the richest overlay first and fall back step by step; the plain generated or example
 	// body is always valid.
 	for _, withItems := range []bool{true, false} {
-		v := overlayError(deepCopy(base), m.schema, o.vr.gen, key, status, detail, findings, withItems)
+		v := overlayError(deepCopy(base), m.schema, o.vr, key, status, detail, findings, withItems)
 		if len(o.vr.val.Value(m.schema, v)) == 0 {
 			if b, err := marshal(v); err == nil {
 				return b
@@ -77,7 +78,7 @@ func deepCopy(v any) any {
 
 // overlayError writes the error's facts into the fields vendors use for them: message/detail
 // strings, numeric status codes, the HTTP reason in "error", and arrays of violation objects.
-func overlayError(v any, s *base.Schema, gen *fake.Generator, key string, status int, detail string, findings []validate.Finding, withItems bool) any {
+func overlayError(v any, s *base.Schema, vr *vendorRuntime, key string, status int, detail string, findings []validate.Finding, withItems bool) any {
 	if _, ok := v.(string); ok {
 		return detail
 	}
@@ -85,15 +86,14 @@ func overlayError(v any, s *base.Schema, gen *fake.Generator, key string, status
 	if !ok {
 		return v
 	}
-	props := properties(s)
-	for name, ps := range props {
+	for name, ps := range vr.props(s) {
 		cur, present := obj[name]
 		lname := strings.ToLower(name)
 		switch lname {
 		case "message", "detail", "details", "error_description", "description", "msg", "errors", "violations":
 			if arr, isArr := cur.([]any); isArr || (!present && isArrayType(ps)) {
 				if withItems && len(findings) > 0 {
-					obj[name] = findingItems(arr, ps, gen, key+"/"+name, findings)
+					obj[name] = findingItems(arr, ps, vr, key+"/"+name, findings)
 				}
 				continue
 			}
@@ -119,10 +119,10 @@ func overlayError(v any, s *base.Schema, gen *fake.Generator, key string, status
 }
 
 // findingItems turns findings into items shaped like the array's item schema.
-func findingItems(template []any, arraySchema *base.Schema, gen *fake.Generator, key string, findings []validate.Finding) []any {
+func findingItems(template []any, arraySchema *base.Schema, vr *vendorRuntime, key string, findings []validate.Finding) []any {
 	var itemSchema *base.Schema
 	if arraySchema != nil && arraySchema.Items != nil && arraySchema.Items.IsA() && arraySchema.Items.A != nil {
-		itemSchema = arraySchema.Items.A.Schema()
+		itemSchema = vr.v.Schema(arraySchema.Items.A)
 	}
 	out := make([]any, 0, len(findings))
 	for i, f := range findings {
@@ -130,7 +130,7 @@ func findingItems(template []any, arraySchema *base.Schema, gen *fake.Generator,
 		if i < len(template) {
 			item = deepCopy(template[i])
 		} else if itemSchema != nil {
-			item = gen.Generate(itemSchema, key+"/"+itoa(i), fake.Response)
+			item = vr.gen.Generate(itemSchema, key+"/"+itoa(i), fake.Response)
 		}
 		obj, ok := item.(map[string]any)
 		if !ok {
@@ -198,7 +198,7 @@ func nonEmpty(a, b string) string {
 }
 
 // properties collects an object schema's properties, through allOf.
-func properties(s *base.Schema) map[string]*base.Schema {
+func properties(v *specs.Vendor, s *base.Schema) map[string]*base.Schema {
 	out := map[string]*base.Schema{}
 	var walk func(*base.Schema, int)
 	walk = func(s *base.Schema, depth int) {
@@ -208,13 +208,13 @@ func properties(s *base.Schema) map[string]*base.Schema {
 		if s.Properties != nil {
 			for name, p := range s.Properties.FromOldest() {
 				if _, seen := out[name]; !seen && p != nil {
-					out[name] = p.Schema()
+					out[name] = v.Schema(p)
 				}
 			}
 		}
 		for _, a := range s.AllOf {
 			if a != nil {
-				walk(a.Schema(), depth+1)
+				walk(v.Schema(a), depth+1)
 			}
 		}
 	}

@@ -53,7 +53,7 @@ func inferPaging(op *specs.Operation) *paging {
 	}
 	if s := responseSchema(op); s != nil {
 		p.listSchema = s
-		_, p.envelope = listItems(s)
+		_, p.envelope = listItems(op.Vendor, s)
 	}
 	switch {
 	case p.page != "" && p.envelope != "":

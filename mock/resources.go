@@ -111,7 +111,7 @@ func inferResources(v *specs.Vendor) []*resource {
 			case "GET":
 				// A "list" answering one object (Open Dental's apptfields) is not paged.
 				if rs := responseSchema(op); rs != nil {
-					if items, _ := listItems(rs); items != nil {
+					if items, _ := listItems(v, rs); items != nil {
 						r.ops[roleList] = op
 					}
 				}
@@ -224,20 +224,21 @@ func applySidecar(v *specs.Vendor, byName map[string]*resource, out *[]*resource
 // finish works out the item shape, id field and kind; a resource without a usable object
 // schema is dropped (its operations keep generated answers).
 func (r *resource) finish() bool {
+	var v *specs.Vendor
 	for _, role := range []string{roleRead, roleCreate, roleList, roleReplace, roleUpdate} {
 		op := r.ops[role]
 		if op == nil {
 			continue
 		}
 		if s := itemSchema(op, role); s != nil {
-			r.schema = s
+			r.schema, v = s, op.Vendor
 			break
 		}
 	}
 	if r.schema == nil {
 		return false
 	}
-	r.fields = properties(r.schema)
+	r.fields = properties(v, r.schema)
 	if len(r.fields) == 0 {
 		return false
 	}
@@ -304,7 +305,7 @@ func idKindOf(s *base.Schema) state.IDKind {
 func itemSchema(op *specs.Operation, role string) *base.Schema {
 	if role == roleList {
 		if s := responseSchema(op); s != nil {
-			if items, _ := listItems(s); items != nil {
+			if items, _ := listItems(op.Vendor, s); items != nil {
 				return items
 			}
 		}
@@ -314,10 +315,10 @@ func itemSchema(op *specs.Operation, role string) *base.Schema {
 		if hasType(s, "array") {
 			return nil
 		}
-		if inner := unwrapData(s); inner != nil {
+		if inner := unwrapData(op.Vendor, s); inner != nil {
 			return inner
 		}
-		if len(properties(s)) > 1 {
+		if len(properties(op.Vendor, s)) > 1 {
 			return s
 		}
 	}
@@ -347,8 +348,8 @@ func responseSchema(op *specs.Operation) *base.Schema {
 }
 
 // unwrapData returns the item schema of a {data: {...}} envelope, or nil.
-func unwrapData(s *base.Schema) *base.Schema {
-	props := properties(s)
+func unwrapData(v *specs.Vendor, s *base.Schema) *base.Schema {
+	props := properties(v, s)
 	for _, key := range []string{"data", "result", "item"} {
 		if p := props[key]; p != nil && hasType(p, "object") && len(props) <= 3 {
 			return p
@@ -363,7 +364,7 @@ func unwrapData(s *base.Schema) *base.Schema {
 func warmSchemas(v *specs.Vendor) {
 	_, _ = parallel.Map(v.Operations, func(op *specs.Operation) (struct{}, error) {
 		if rs := responseSchema(op); rs != nil {
-			listItems(rs) // builds the answer's property schemas and, for a list, its items'
+			listItems(v, rs) // builds the answer's property schemas and, for a list, its items'
 		}
 		return struct{}{}, nil
 	})
@@ -372,10 +373,10 @@ func warmSchemas(v *specs.Vendor) {
 // listItems finds the array of a list response: the body itself, or the envelope property
 // holding it (data, results, items, ...). It returns the item schema and the property ("" for
 // a bare array).
-func listItems(s *base.Schema) (*base.Schema, string) {
+func listItems(v *specs.Vendor, s *base.Schema) (*base.Schema, string) {
 	arrayItems := func(a *base.Schema) *base.Schema {
 		if a != nil && hasType(a, "array") && a.Items != nil && a.Items.IsA() && a.Items.A != nil {
-			if it := a.Items.A.Schema(); it != nil && len(properties(it)) > 0 {
+			if it := v.Schema(a.Items.A); it != nil && len(properties(v, it)) > 0 {
 				return it
 			}
 		}
@@ -384,7 +385,7 @@ func listItems(s *base.Schema) (*base.Schema, string) {
 	if it := arrayItems(s); it != nil {
 		return it, ""
 	}
-	props := properties(s)
+	props := properties(v, s)
 	names := make([]string, 0, len(props))
 	for n := range props {
 		names = append(names, n)

@@ -635,7 +635,7 @@ func (o *opRuntime) conform(rec, old state.Record, req *request) state.Record {
 			}
 			if fs == nil {
 				for _, s := range schemas[1:] {
-					fs = properties(s)[field]
+					fs = o.vr.props(s)[field]
 				}
 			}
 			if fs == nil {
@@ -707,7 +707,7 @@ func (o *opRuntime) conformSchemas() []*base.Schema {
 	o.conformOnce.Do(func() {
 		r := o.res
 		o.conformList = []*base.Schema{r.schema}
-		if rs := responseSchema(o.op); rs != nil && !sameSchema(rs, r.schema) && unwrapData(rs) == nil && !hasType(rs, "array") && len(o.vr.props(rs)) > 1 {
+		if rs := responseSchema(o.op); rs != nil && !sameSchema(rs, r.schema) && unwrapData(o.vr.v, rs) == nil && !hasType(rs, "array") && len(o.vr.props(rs)) > 1 {
 			o.conformList = append(o.conformList, rs)
 		}
 	})
@@ -776,7 +776,7 @@ func (vr *vendorRuntime) props(s *base.Schema) map[string]*base.Schema {
 	if s == nil {
 		return nil
 	}
-	return vr.propCache.get(s, properties)
+	return vr.propCache.get(s, func(s *base.Schema) map[string]*base.Schema { return properties(vr.v, s) })
 }
 
 // answerKeys are the names of the properties s declares that reads answer (write-only ones
@@ -802,7 +802,7 @@ func (o *opRuntime) answerKeys(s *base.Schema) *state.Fields {
 // listItemSchema is listItems(s), cached per schema.
 func (o *opRuntime) listItemSchema(s *base.Schema) *base.Schema {
 	return o.itemCache.get(s, func(s *base.Schema) *base.Schema {
-		it, _ := listItems(s)
+		it, _ := listItems(o.vr.v, s)
 		return it
 	})
 }

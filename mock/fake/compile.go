@@ -79,7 +79,7 @@ func (g *Generator) compileObject(p *plan, s *base.Schema) {
 		for name, sp := range s.Properties.FromOldest() {
 			sp := sp
 			pr := prop{name: name, required: req[name], sub: &lazy{fn: func() *plan { return g.proxyPlan(sp) }}}
-			if sub := sp.Schema(); sub != nil {
+			if sub := g.schemaOf(sp); sub != nil {
 				pr.readOnly = sub.ReadOnly != nil && *sub.ReadOnly
 				pr.writeOnly = sub.WriteOnly != nil && *sub.WriteOnly
 				pr.hint = extString(sub, ExtensionFaker)
@@ -149,7 +149,7 @@ func (g *Generator) compileChoices(p *plan, s *base.Schema) {
 				name := ""
 				if ref != "" {
 					name = ref[strings.LastIndex(ref, "/")+1:]
-				} else if bs := bp.Schema(); bs != nil {
+				} else if bs := g.schemaOf(bp); bs != nil {
 					name = bs.Title
 				}
 				if name != "" {

@@ -54,6 +54,10 @@ type Options struct {
 	Hints map[string]string
 	// MaxDepth bounds recursion into nested schemas (default 5).
 	MaxDepth int
+	// Schema resolves a proxy to its schema (default: the proxy's own Schema). A description's
+	// loader passes one that gives one object per schema of the description, so plans are not
+	// compiled, nor schemas built, once per place that references them.
+	Schema func(*base.SchemaProxy) *base.Schema
 }
 
 // Generator produces fake values for schemas. It is safe for concurrent use.
@@ -76,6 +80,14 @@ func New(opts Options) *Generator {
 		g.hints[strings.ToLower(k)] = v
 	}
 	return g
+}
+
+// schemaOf is the schema a proxy resolves to (see Options.Schema).
+func (g *Generator) schemaOf(sp *base.SchemaProxy) *base.Schema {
+	if g.opts.Schema != nil {
+		return g.opts.Schema(sp)
+	}
+	return sp.Schema()
 }
 
 // Generate returns a JSON-compatible value that validates against s: a

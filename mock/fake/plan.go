@@ -182,7 +182,7 @@ func (g *Generator) compile(s *base.Schema, depth int) *plan {
 		if depth > 16 {
 			break
 		}
-		sub := ap.Schema()
+		sub := g.schemaOf(ap)
 		if sub == nil {
 			continue
 		}
@@ -218,7 +218,7 @@ func (g *Generator) proxyPlan(sp *base.SchemaProxy) *plan {
 		}
 		sem, err := sp.BuildTransformedRefSemanticSchema(nil)
 		if err != nil || sem == nil {
-			return g.plan(sp.Schema())
+			return g.plan(g.schemaOf(sp))
 		}
 		p := g.compile(sem, 0)
 		if p.name == "" {
@@ -229,7 +229,7 @@ func (g *Generator) proxyPlan(sp *base.SchemaProxy) *plan {
 		v, _ := g.plans.LoadOrStore(sp, p)
 		return v.(*plan)
 	}
-	s := sp.Schema()
+	s := g.schemaOf(sp)
 	if s == nil {
 		return newPlan()
 	}
