@@ -63,7 +63,6 @@ var singletonNames = map[string]bool{"me": true, "current": true, "user": true, 
 // inferResources finds the vendor's resources and each operation's role in them; operations
 // that are neither (actions, computed views) keep generated answers. Sidecar entries win.
 func inferResources(v *specs.Vendor) []*resource {
-	warmSchemas(v)
 	byPath := map[string][]*specs.Operation{}
 	for _, op := range v.Operations {
 		p := trimSlash(op.Path)
@@ -74,6 +73,7 @@ func inferResources(v *specs.Vendor) []*resource {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
+	warmSchemas(candidateOps(paths, byPath))
 	byName := map[string]*resource{}
 	var out []*resource
 	get := func(name string) *resource {
@@ -361,13 +361,40 @@ func unwrapData(v *specs.Vendor, s *base.Schema) *base.Schema {
 // warmSchemas builds, in parallel, the schemas inference reads first: libopenapi builds a
 // schema on first access (under a lock per schema), and on one large description that first
 // access is most of compiling it; in path order it would use one core.
-func warmSchemas(v *specs.Vendor) {
-	_, _ = parallel.Map(v.Operations, func(op *specs.Operation) (struct{}, error) {
+func warmSchemas(ops []*specs.Operation) {
+	_, _ = parallel.Map(ops, func(op *specs.Operation) (struct{}, error) {
 		if rs := responseSchema(op); rs != nil {
-			listItems(v, rs) // builds the answer's property schemas and, for a list, its items'
+			listItems(op.Vendor, rs) // builds the answer's property schemas and, for a list, its items'
 		}
 		return struct{}{}, nil
 	})
+}
+
+// candidateOps are the operations inference reads: those of a collection path with an item
+// path below it, of the item paths, and of singleton paths. The others (actions, reports)
+// keep generated answers, and their schemas are built when they are first called.
+func candidateOps(paths []string, byPath map[string][]*specs.Operation) []*specs.Operation {
+	seen := map[string]bool{}
+	var out []*specs.Operation
+	add := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, byPath[p]...)
+		}
+	}
+	for _, p := range paths {
+		parent, last := splitLast(p)
+		switch {
+		case isTemplate(last):
+			if _, ok := byPath[parent]; ok {
+				add(parent)
+				add(p)
+			}
+		case singletonNames[strings.ToLower(last)]:
+			add(p)
+		}
+	}
+	return out
 }
 
 // listItems finds the array of a list response: the body itself, or the envelope property
