@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/pb33f/libopenapi/datamodel/high/base"
 )
 
 // TestConstraintKinds exercises one constraint kind per row with an explicit
@@ -242,5 +244,42 @@ func TestDiscriminator(t *testing.T) {
 	}
 	if !seen["kitty"] || !seen["doggo"] {
 		t.Errorf("both branches should be chosen over 40 keys: %v", seen)
+	}
+}
+
+// Options.Schema resolves every sub-schema the generator compiles: properties, items, allOf
+// parts and oneOf branches. The mock passes the vendor's, so a component is compiled once
+// however many places reference it.
+func TestSchemaResolver(t *testing.T) {
+	s := schemaFromYAML(t, `
+type: object
+required: [name, tags, pet]
+properties:
+  name: {type: string}
+  tags: {type: array, minItems: 1, items: {type: string}}
+  pet:
+    allOf:
+      - {type: object, required: [kind], properties: {kind: {type: string}}}
+    oneOf:
+      - {type: object, required: [a], properties: {a: {type: integer}}}`)
+	var mu sync.Mutex
+	seen := map[*base.SchemaProxy]int{}
+	g := New(Options{Seed: 1, Now: fixedNow, Schema: func(sp *base.SchemaProxy) *base.Schema {
+		mu.Lock()
+		seen[sp]++
+		mu.Unlock()
+		return sp.Schema()
+	}})
+	v := g.Generate(s, "k", Response)
+	if !g.plan(s).check(v, Response) {
+		t.Fatalf("invalid %s", mustJSON(t, v))
+	}
+	want := []*base.SchemaProxy{s.Properties.GetOrZero("name"), s.Properties.GetOrZero("tags"), s.Properties.GetOrZero("pet")}
+	tags, pet := s.Properties.GetOrZero("tags").Schema(), s.Properties.GetOrZero("pet").Schema()
+	want = append(want, tags.Items.A, pet.AllOf[0], pet.OneOf[0])
+	for i, sp := range want {
+		if seen[sp] == 0 {
+			t.Errorf("sub-schema %d was not resolved through Options.Schema", i)
+		}
 	}
 }
