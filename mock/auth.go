@@ -85,7 +85,7 @@ func (o *opRuntime) loginSchema() *base.Schema {
 	}
 	for name, ps := range m.schema.Properties.FromOldest() {
 		key := strings.ToLower(name)
-		if (accessTokenFields[key] || refreshTokenFields[key]) && isStringType(ps.Schema()) {
+		if (accessTokenFields[key] || refreshTokenFields[key]) && isStringType(o.vr.v.Schema(ps)) {
 			return m.schema
 		}
 	}
@@ -244,7 +244,7 @@ func (o *opRuntime) login(w http.ResponseWriter, req *request) bool {
 	var access string
 	for name, ps := range schema.Properties.FromOldest() {
 		key := strings.ToLower(name)
-		ps2 := ps.Schema()
+		ps2 := o.vr.v.Schema(ps)
 		switch {
 		case accessTokenFields[key] && isStringType(ps2):
 			if access == "" {
@@ -322,7 +322,7 @@ func (o *opRuntime) userBody(key, subject string, claims map[string]any) map[str
 			return rec
 		}
 		for name, ps := range m.schema.Properties.FromOldest() {
-			s := ps.Schema()
+			s := o.vr.v.Schema(ps)
 			switch strings.ToLower(name) {
 			case "email":
 				if e, ok := claims["email"].(string); ok && isStringType(s) {

@@ -123,7 +123,7 @@ func KindOf(op *specs.Operation) string {
 			if !listEnvelope(name) {
 				continue
 			}
-			if ps := p.Schema(); ps != nil && hasType(ps, "array") {
+			if ps := op.Vendor.Schema(p); ps != nil && hasType(ps, "array") {
 				return KindList
 			}
 		}
