@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -120,18 +121,40 @@ func capToContainer(touch int, limit int64) int {
 	return touch
 }
 
-// cgroupMemoryLimit reads the memory limit of the process's cgroup from its file system
-// (/sys/fs/cgroup: memory.max on cgroup v2, memory/memory.limit_in_bytes on v1), or 0 when
-// there is none or it cannot be read. v1 writes "no limit" as a huge number.
-func cgroupMemoryLimit(cgroup fs.FS) int64 {
-	for _, name := range []string{"memory.max", "memory/memory.limit_in_bytes"} {
+// cgroupMemoryLimit reads the memory limit of the process's cgroup from the cgroup file
+// system (cgroup: /sys/fs/cgroup) and /proc/self/cgroup (self), or 0 when there is none or it
+// cannot be read: memory.max on cgroup v2, memory/memory.limit_in_bytes on v1 (where "no limit"
+// is a huge number). It looks in the process's own cgroup first (a systemd unit, a pod whose
+// cgroups are not namespaced), then at the root, which is the container's own in a container
+// with a cgroup namespace.
+func cgroupMemoryLimit(cgroup fs.FS, self []byte) int64 {
+	var candidates []string
+	for _, line := range strings.Split(string(self), "\n") {
+		// "0::/path" on v2, "4:memory:/path" (or "4:cpu,memory:/path") on v1.
+		parts := strings.SplitN(strings.TrimSpace(line), ":", 3)
+		if len(parts) != 3 {
+			continue
+		}
+		dir := strings.Trim(parts[2], "/")
+		if dir == "" || !fs.ValidPath(dir) {
+			continue
+		}
+		switch {
+		case parts[0] == "0" && parts[1] == "":
+			candidates = append(candidates, dir+"/memory.max")
+		case slices.Contains(strings.Split(parts[1], ","), "memory"):
+			candidates = append(candidates, "memory/"+dir+"/memory.limit_in_bytes")
+		}
+	}
+	candidates = append(candidates, "memory.max", "memory/memory.limit_in_bytes")
+	for _, name := range candidates {
 		data, err := fs.ReadFile(cgroup, name)
 		if err != nil {
 			continue
 		}
 		n, err := strconv.ParseInt(strings.TrimSpace(string(data)), 10, 64)
 		if err != nil || n <= 0 || n >= 1<<60 { // "max", or v1's unlimited
-			return 0
+			continue
 		}
 		return n
 	}

@@ -128,20 +128,35 @@ func FuzzHasExternalRef(f *testing.F) {
 }
 
 func TestCgroupMemoryLimit(t *testing.T) {
+	v1self := []byte("9:name=systemd:/\n4:memory:/process_api/abc\n0::/\n")
+	v2self := []byte("0::/system.slice/mock.service\n")
 	for _, tc := range []struct {
 		name  string
 		files fstest.MapFS
+		self  []byte
 		want  int64
 	}{
-		{"no cgroup files", fstest.MapFS{}, 0},
-		{"v2 limit", fstest.MapFS{"memory.max": {Data: []byte("268435456\n")}}, 256 << 20},
-		{"v2 no limit", fstest.MapFS{"memory.max": {Data: []byte("max\n")}}, 0},
-		{"v1 limit", fstest.MapFS{"memory/memory.limit_in_bytes": {Data: []byte("134217728\n")}}, 128 << 20},
-		{"v1 no limit", fstest.MapFS{"memory/memory.limit_in_bytes": {Data: []byte("9223372036854771712\n")}}, 0},
-		{"garbage", fstest.MapFS{"memory.max": {Data: []byte("lots")}}, 0},
+		{"no cgroup files", fstest.MapFS{}, nil, 0},
+		{"v1 own cgroup", fstest.MapFS{
+			"memory/process_api/abc/memory.limit_in_bytes": {Data: []byte("209715200\n")},
+			"memory/memory.limit_in_bytes":                 {Data: []byte("9223372036854771712\n")},
+		}, v1self, 200 << 20},
+		{"v1 own cgroup unlimited, root limited", fstest.MapFS{
+			"memory/process_api/abc/memory.limit_in_bytes": {Data: []byte("9223372036854771712\n")},
+			"memory/memory.limit_in_bytes":                 {Data: []byte("134217728\n")},
+		}, v1self, 128 << 20},
+		{"v2 own cgroup", fstest.MapFS{"system.slice/mock.service/memory.max": {Data: []byte("536870912\n")}}, v2self, 512 << 20},
+		{"v2 own cgroup missing", fstest.MapFS{"memory.max": {Data: []byte("268435456\n")}}, v2self, 256 << 20},
+		{"v1 with co-mounted controllers", fstest.MapFS{"memory/x/memory.limit_in_bytes": {Data: []byte("1048576")}}, []byte("3:cpu,memory:/x"), 1 << 20},
+		{"path escaping the mount", fstest.MapFS{}, []byte("0::/../../etc"), 0},
+		{"v2 limit", fstest.MapFS{"memory.max": {Data: []byte("268435456\n")}}, nil, 256 << 20},
+		{"v2 no limit", fstest.MapFS{"memory.max": {Data: []byte("max\n")}}, nil, 0},
+		{"v1 limit", fstest.MapFS{"memory/memory.limit_in_bytes": {Data: []byte("134217728\n")}}, nil, 128 << 20},
+		{"v1 no limit", fstest.MapFS{"memory/memory.limit_in_bytes": {Data: []byte("9223372036854771712\n")}}, nil, 0},
+		{"garbage", fstest.MapFS{"memory.max": {Data: []byte("lots")}}, nil, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := cgroupMemoryLimit(tc.files); got != tc.want {
+			if got := cgroupMemoryLimit(tc.files, tc.self); got != tc.want {
 				t.Errorf("cgroupMemoryLimit = %d, want %d", got, tc.want)
 			}
 		})

@@ -195,13 +195,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	start := time.Now()
+	self, _ := os.ReadFile("/proc/self/cgroup") // not Linux: no limit
+	container := cgroupMemoryLimit(os.DirFS("/sys/fs/cgroup"), self)
 	touch := cfg.pretouchMiB << 20
 	if cfg.pretouchMiB < 0 {
-		touch = capToContainer(pretouchEstimate(sources), cgroupMemoryLimit(os.DirFS("/sys/fs/cgroup")))
+		touch = capToContainer(pretouchEstimate(sources), container)
 	}
-	cat, srv, gc, err := buildWithoutGC(touch, logger, func() (*specs.Catalog, *mock.Server, error) { return cfg.build(ctx, sources, logger) })
+	soft := softMemoryLimit(os.Getenv("GOMEMLIMIT"), container)
+	cat, srv, gc, err := buildWithoutGC(touch, soft, logger, func() (*specs.Catalog, *mock.Server, error) { return cfg.build(ctx, sources, logger) })
 	if err != nil {
 		return err
+	}
+	if soft > 0 {
+		logger.Info("memory limit from the container", "soft_limit_mib", soft>>20, "container_mib", container>>20)
 	}
 	// At the latest on return; once the goroutine below runs it, this waits for it to finish, so
 	// a later start-up in the same process (tests) starts from the settings before this one.
@@ -245,9 +251,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // while its live heap grows from nothing, so the default pacing collects many times for
 // little (it doubled start-up). A memory limit still bounds it. First it makes touch bytes of
 // heap resident in one call (see pretouch.go). The caller settles the returned gcHold once it
-// listens; on error the settings are already back.
-func buildWithoutGC(touch int, logger *slog.Logger, build func() (*specs.Catalog, *mock.Server, error)) (*specs.Catalog, *mock.Server, *gcHold, error) {
-	h := &gcHold{percent: debug.SetGCPercent(-1), limit: debug.SetMemoryLimit(startupMemoryLimit)}
+// listens; on error the settings are already back. A soft limit above zero (see
+// softMemoryLimit) also bounds start-up, and is the memory limit once the settings are back.
+func buildWithoutGC(touch int, soft int64, logger *slog.Logger, build func() (*specs.Catalog, *mock.Server, error)) (*specs.Catalog, *mock.Server, *gcHold, error) {
+	during := int64(startupMemoryLimit)
+	if soft > 0 {
+		during = min(during, soft)
+	}
+	h := &gcHold{percent: debug.SetGCPercent(-1), limit: debug.SetMemoryLimit(during)}
+	if soft > 0 {
+		h.limit = soft
+	}
 	t0 := time.Now()
 	touched := pretouch.Heap(touch)
 	logger.Debug("start-up phase", "phase", "pretouch heap", "bytes", touched, "took", time.Since(t0))
@@ -301,6 +315,17 @@ func (h *gcHold) settle() {
 // maxPretouchMiB bounds --pretouch-mib well under startupMemoryLimit: past the limit the
 // scavenger would return the populated pages before start-up used them.
 const maxPretouchMiB = 512
+
+// softMemoryLimit is the memory limit serve sets for the Go runtime: 90% of the container's
+// (cgroup) limit, so that the collector works harder as the heap nears it instead of the
+// kernel killing the process, as Prometheus's --auto-gomemlimit does; 0 (none) outside a
+// limited container and when GOMEMLIMIT is set, which the runtime has applied already.
+func softMemoryLimit(gomemlimit string, container int64) int64 {
+	if gomemlimit != "" || container <= 0 {
+		return 0
+	}
+	return container / 10 * 9
+}
 
 // startupMemoryLimit caps the heap while start-up runs without collections (a user spec much
 // larger than the bundled ones then collects as usual).
