@@ -11,7 +11,7 @@ import (
 
 // BenchmarkRequest measures request validation on Open Dental's patients: a list query and
 // a JSON create, each sent again (the pass caches answer) and always different (every
-// request goes through the library's parameter checks).
+// request goes through the library's parameter checks), and a create whose body fails.
 func BenchmarkRequest(b *testing.B) {
 	cat, err := specs.Load(context.Background(), specs.Bundled(), specs.Options{})
 	if err != nil {
@@ -28,11 +28,13 @@ func BenchmarkRequest(b *testing.B) {
 		method   string
 		body     []byte
 		distinct bool // a new query string every time
+		invalid  bool // the body fails: findings are built
 	}{
-		{"list/same", list, "GET", nil, false},
-		{"list/distinct", list, "GET", nil, true},
-		{"create/same", create, "POST", body, false},
-		{"create/distinct", create, "POST", body, true},
+		{"list/same", list, "GET", nil, false, false},
+		{"list/distinct", list, "GET", nil, true, false},
+		{"create/same", create, "POST", body, false, false},
+		{"create/distinct", create, "POST", body, true, false},
+		{"create/invalid", create, "POST", []byte(`{"LName":5,"Birthdate":"31/01/1980","PatStatus":"Sleeping"}`), false, true},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
@@ -47,7 +49,7 @@ func BenchmarkRequest(b *testing.B) {
 				if bc.body != nil {
 					r.Header.Set("Content-Type", "application/json")
 				}
-				if f := v.Request(r, bc.op, bc.body); len(f) > 0 {
+				if f := v.Request(r, bc.op, bc.body); (len(f) > 0) != bc.invalid {
 					b.Fatalf("findings: %+v", f)
 				}
 				i++

@@ -19,6 +19,7 @@ import (
 	"github.com/pb33f/libopenapi-validator/config"
 	liberrors "github.com/pb33f/libopenapi-validator/errors"
 	"github.com/pb33f/libopenapi-validator/helpers"
+	"github.com/pb33f/libopenapi-validator/parameters"
 	"github.com/pb33f/libopenapi-validator/schema_validation"
 	"github.com/pb33f/libopenapi/datamodel/high/base"
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
@@ -111,6 +112,9 @@ func (v *Validator) RequestDecoded(r *http.Request, op *specs.Operation, body []
 	if ok, doc := v.requestPasses(r2, op, body); ok {
 		return nil, doc
 	}
+	if findings, ok := v.jsonRequestFindings(r2, op, body); ok {
+		return findings, nil
+	}
 	var key passKey
 	if len(body) == 0 {
 		key = passKeyOf(r, op)
@@ -189,14 +193,26 @@ func hasDefault(op *specs.Operation) bool {
 
 // Value validates a decoded JSON value against a schema (fixtures, scenario bodies, self-checks).
 func (v *Validator) Value(s *base.Schema, value any) []Finding {
-	if c := v.Compiled(s); c != nil && c.Validate(value) == nil {
-		return nil
-	}
-	v.mu.Lock()
-	ok, errs := v.schemas.ValidateSchemaObjectWithVersion(s, value, v.vendor.SchemaVersion())
-	v.mu.Unlock()
-	if ok {
-		return nil
+	var errs []*liberrors.ValidationError
+	if c := v.Compiled(s); c != nil {
+		err := c.Validate(value)
+		if err == nil {
+			return nil
+		}
+		errs = []*liberrors.ValidationError{{
+			ValidationType:         helpers.Schema,
+			Message:                "schema does not pass validation",
+			Reason:                 "Schema failed to validate against the contract requirements",
+			SchemaValidationErrors: schemaFailures(err, false),
+		}}
+	} else {
+		v.mu.Lock()
+		ok, libErrs := v.schemas.ValidateSchemaObjectWithVersion(s, value, v.vendor.SchemaVersion())
+		v.mu.Unlock()
+		if ok {
+			return nil
+		}
+		errs = libErrs
 	}
 	out := convert(errs, value, false)
 	for i := range out {
@@ -374,16 +390,22 @@ func (v *Validator) requestPasses(r2 *http.Request, op *specs.Operation, body []
 	pv := v.lib.GetParameterValidator()
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	for _, check := range []func(*http.Request, *v3.PathItem, string) (bool, []*liberrors.ValidationError){
-		pv.ValidatePathParamsWithPathItem, pv.ValidateCookieParamsWithPathItem,
-		pv.ValidateHeaderParamsWithPathItem, pv.ValidateQueryParamsWithPathItem,
-	} {
+	for _, check := range paramChecks(pv) {
 		if ok, _ := check(r2, op.PathItem, op.Path); !ok {
 			return false, nil
 		}
 	}
 	v.paramsPassed.add(key)
 	return true, doc
+}
+
+// paramChecks are the library's parameter checks in the order its request validation runs
+// them (security is the mock's own business, see New).
+func paramChecks(pv parameters.ParameterValidator) []func(*http.Request, *v3.PathItem, string) (bool, []*liberrors.ValidationError) {
+	return []func(*http.Request, *v3.PathItem, string) (bool, []*liberrors.ValidationError){
+		pv.ValidatePathParamsWithPathItem, pv.ValidateCookieParamsWithPathItem,
+		pv.ValidateHeaderParamsWithPathItem, pv.ValidateQueryParamsWithPathItem,
+	}
 }
 
 // convert maps the library's errors to findings, one per schema failure.
