@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/pb33f/go-yaml"
 	"github.com/pb33f/jsonschema/v6"
 	validator "github.com/pb33f/libopenapi-validator"
 	"github.com/pb33f/libopenapi-validator/cache"
@@ -38,13 +37,14 @@ type Validator struct {
 	// fast holds a compiled schema per schema object for Value: a value that passes needs no
 	// schema hashing, no lock and no error rendering (the library hashes the whole schema on
 	// every call to find its cache entry). Values that fail go through the library for findings.
-	fast   sync.Map                       // fastKey → *jsonschema.Schema (nil when it does not compile)
-	byHash map[hashKey]*jsonschema.Schema // guarded by mu
+	fast sync.Map // fastKey → *jsonschema.Schema (nil when it does not compile)
+	seq  int      // names compiled schemas; guarded by mu
 	// passed remembers bodyless requests that passed (validation is a function of the request);
 	// paramsPassed the parameters of requests with a JSON body that passed.
 	passed       passCache
 	paramsPassed passCache
 	options      *config.ValidationOptions
+	log          *slog.Logger
 	// libCache is the library's schema cache, shared by its request, response and schema validators.
 	libCache cache.SchemaCache
 }
@@ -78,7 +78,7 @@ func New(v *specs.Vendor, opts Options) *Validator {
 		config.WithRegexCache(&sync.Map{}),
 		config.WithLogger(logger))
 	return &Validator{
-		byHash:   map[hashKey]*jsonschema.Schema{},
+		log:      logger,
 		libCache: schemaCache,
 		options:  config.NewValidationOptions(config.WithFormatAssertions(), config.WithLogger(logger)),
 		vendor:   v,
@@ -230,18 +230,14 @@ func (v *Validator) Compiled(s *base.Schema) *jsonschema.Schema {
 	return v.compiledFor(s, schema_validation.SchemaValidationPurposeGeneric)
 }
 
-type hashKey struct {
-	hash    uint64
-	purpose schema_validation.SchemaValidationPurpose
-}
-
 type fastKey struct {
 	s       *base.Schema
 	purpose schema_validation.SchemaValidationPurpose
 }
 
 // compiledFor is the schema compiled once for a purpose (a request body ignores readOnly
-// requirements), or nil when it does not compile.
+// requirements), or nil when it does not compile. Schemas are keyed by object: the vendor's
+// Schema gives one object per schema of the description.
 func (v *Validator) compiledFor(s *base.Schema, purpose schema_validation.SchemaValidationPurpose) *jsonschema.Schema {
 	if s == nil {
 		return nil
@@ -255,50 +251,35 @@ func (v *Validator) compiledFor(s *base.Schema, purpose schema_validation.Schema
 	if c, ok := v.fast.Load(key); ok {
 		return c.(*jsonschema.Schema)
 	}
-	var out *jsonschema.Schema
-	if low := s.GoLow(); low != nil {
-		// Schema objects are many (one per use of a $ref) but schemas few: compile once per
-		// schema content; the pointer cache above spares later calls the hashing.
-		hk := hashKey{low.Hash(), purpose}
-		if c, ok := v.byHash[hk]; ok {
-			out = c
-		} else {
-			out = v.compile(s, purpose)
-			v.byHash[hk] = out
-		}
-	}
-	v.fast.Store(key, out)
-	return out
+	c := v.compile(s, purpose)
+	v.fast.Store(key, c)
+	return c
 }
 
-// compile compiles a schema for a purpose. A schema whose references all render inline
-// compiles on its own, as the library does for generic schemas: the library's compiler for
-// request and response bodies adds the whole description as a resource instead, which costs
-// ~200 ms and tens of MiB per schema on Open Dental's. The result also goes into the
-// library's schema cache, so a request that fails is explained with the same compiled schema.
-// A schema that keeps a reference (a circular one) goes through the library's compiler.
+// compile writes a schema out as JSON Schema (renderJSONSchema, which needs only the model's
+// exported fields) and compiles it. On a parsed model the result also goes into the library's
+// schema cache, so that what the library still explains itself (response bodies, bodies that
+// are not JSON) uses the same compiled schema: its own compiler adds the whole description as
+// a resource instead, which costs ~200 ms and tens of MiB per schema on Open Dental's.
 func (v *Validator) compile(s *base.Schema, purpose schema_validation.SchemaValidationPurpose) *jsonschema.Schema {
 	version := v.vendor.SchemaVersion()
-	hash := s.GoLow().Hash()
-	if r, err := schema_validation.RenderSchemaForValidation(s, purpose); err == nil && r != nil &&
-		len(r.RenderedJSON) > 0 && !bytes.Contains(r.RenderedJSON, []byte(`"$ref"`)) {
-		name := fmt.Sprintf("%x", hash)
-		if c, err := helpers.NewCompiledSchemaWithVersion(name, r.RenderedJSON, v.options, version); err == nil {
-			if purpose != schema_validation.SchemaValidationPurposeGeneric {
-				v.libCache.Store(schema_validation.SchemaCacheKey(hash, version, purpose), &cache.SchemaCacheEntry{
-					Schema: s, RenderedInline: r.RenderedInline, ReferenceSchema: r.ReferenceSchema,
-					RenderedJSON: r.RenderedJSON, RenderedNode: r.RenderedNode, CompiledSchema: c,
-					ResourceNodes: map[string]*yaml.Node{"": r.RenderedNode, name: r.RenderedNode},
-				})
-			}
-			return c
-		}
-	}
-	c, err := schema_validation.CompileSchemaForValidation(s, purpose, v.options, version)
-	if err != nil || c == nil {
+	js, err := renderJSONSchema(s, v.vendor.Schema, purpose)
+	if err != nil {
+		v.log.Warn("schema not rendered", "vendor", v.vendor.Name, "error", err)
 		return nil
 	}
-	return c.CompiledSchema
+	v.seq++
+	c, err := helpers.NewCompiledSchemaWithVersion("schema-"+strconv.Itoa(v.seq)+".json", js, v.options, version)
+	if err != nil {
+		v.log.Warn("schema does not compile", "vendor", v.vendor.Name, "error", err)
+		return nil
+	}
+	if low := s.GoLow(); low != nil && purpose != schema_validation.SchemaValidationPurposeGeneric {
+		v.libCache.Store(schema_validation.SchemaCacheKey(low.Hash(), version, purpose), &cache.SchemaCacheEntry{
+			Schema: s, RenderedInline: js, ReferenceSchema: string(js), RenderedJSON: js, CompiledSchema: c,
+		})
+	}
+	return c
 }
 
 // passKey is what a bodyless request's validation depends on: the operation, the path and

@@ -247,7 +247,7 @@ func TestBodySchemasCompileAlone(t *testing.T) {
 
 	item := op(t, v, "createItem")
 	mt, _ := item.Op.RequestBody.Content.Get("application/json")
-	s := mt.Schema.Schema()
+	s := v.Schema(mt.Schema)
 	ours := val.compiledFor(s, schema_validation.SchemaValidationPurposeRequestBody)
 	if ours == nil {
 		t.Fatal("Item's request schema did not compile")
@@ -277,7 +277,7 @@ func TestBodySchemasCompileAlone(t *testing.T) {
 	}
 	resp, _ := get.Response(200)
 	rmt, _ := resp.Content.Get("application/json")
-	rs := rmt.Schema.Schema()
+	rs := v.Schema(rmt.Schema)
 	entry, ok = val.libCache.Load(schema_validation.SchemaCacheKey(rs.GoLow().Hash(), v.SchemaVersion(), schema_validation.SchemaValidationPurposeResponseBody))
 	if !ok || entry.CompiledSchema != val.compiledFor(rs, schema_validation.SchemaValidationPurposeResponseBody) {
 		t.Errorf("the library's cache does not hold the response schema compiled alone (found %v)", ok)
