@@ -87,7 +87,12 @@ type Vendor struct {
 	Warnings []string
 	byID     map[string]*Operation
 	schemas  sync.Map // schemaKey → *base.Schema: see Schema
+	// detached is true for a copy made by Detached.
+	detached bool
 }
+
+// IsDetached reports a copy made by Detached, whose model has no low-level objects.
+func (v *Vendor) IsDetached() bool { return v.detached }
 
 // Operation looks an operation of this vendor up by its id.
 func (v *Vendor) Operation(id string) (*Operation, bool) {

@@ -1,6 +1,7 @@
 package specs
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 
@@ -336,4 +337,28 @@ func nodeMap(m *orderedmap.Map[string, *yaml.Node]) *orderedmap.Map[string, *yam
 		out.Set(k, cloneNode(n))
 	}
 	return out
+}
+
+// Detached returns a copy of v whose model holds no libopenapi low-level objects: once
+// nothing else holds v, its parsed documents (node trees, low-level model, index) can be
+// collected. The copy's operations are in v's order, with v's effective security (which
+// needs the low-level model to tell an empty list from none).
+func (v *Vendor) Detached() (*Vendor, error) {
+	d := newDetacher(v)
+	c := &Vendor{Name: v.Name, Mount: v.Mount, Source: v.Source, Title: v.Title, Version: v.Version,
+		Sidecar: v.Sidecar, Warnings: v.Warnings, detached: true}
+	c.Model = detach(d, v.Model)
+	if err := c.buildOperations(); err != nil {
+		return nil, err
+	}
+	if len(c.Operations) != len(v.Operations) {
+		return nil, fmt.Errorf("%s: detached copy has %d operations, want %d", v.Name, len(c.Operations), len(v.Operations))
+	}
+	for i, op := range c.Operations {
+		if op.ID != v.Operations[i].ID {
+			return nil, fmt.Errorf("%s: detached operation %d is %s, want %s", v.Name, i, op.ID, v.Operations[i].ID)
+		}
+		op.Security = detach(d, v.Operations[i].Security)
+	}
+	return c, nil
 }
