@@ -3,10 +3,12 @@ package specs
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/pb33f/go-yaml"
 	"github.com/pb33f/libopenapi/datamodel/high/base"
+	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 	"github.com/pb33f/libopenapi/orderedmap"
 )
 
@@ -22,6 +24,35 @@ type detacher struct {
 	v       *Vendor
 	schemas map[*base.Schema]*base.Schema
 	done    map[ptrKey]reflect.Value // other pointers already copied (shared objects)
+	// strs interns the copy's strings. Copying them matters as much as copying nodes: the
+	// parser allocates every scalar's string on its own, among the tree's nodes, and one kept
+	// would keep its span of the collected document half empty. Interning also shares the
+	// many repeated ones (types, formats, property names).
+	strs map[string]string
+}
+
+// s is a copy of x that shares nothing with the parsed document.
+func (d *detacher) s(x string) string {
+	if x == "" {
+		return ""
+	}
+	if c, ok := d.strs[x]; ok {
+		return c
+	}
+	c := strings.Clone(x)
+	d.strs[c] = c
+	return c
+}
+
+func (d *detacher) ss(xs []string) []string {
+	if xs == nil {
+		return nil
+	}
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = d.s(x)
+	}
+	return out
 }
 
 var (
@@ -36,7 +67,7 @@ type ptrKey struct {
 }
 
 func newDetacher(v *Vendor) *detacher {
-	return &detacher{v: v, schemas: map[*base.Schema]*base.Schema{}, done: map[ptrKey]reflect.Value{}}
+	return &detacher{v: v, schemas: map[*base.Schema]*base.Schema{}, done: map[ptrKey]reflect.Value{}, strs: map[string]string{}}
 }
 
 // detach returns a copy of x (a pointer to a libopenapi high-level object).
@@ -52,7 +83,7 @@ func (d *detacher) value(v reflect.Value) reflect.Value {
 		}
 		switch v.Type() {
 		case nodeType:
-			return reflect.ValueOf(cloneNode(v.Interface().(*yaml.Node)))
+			return reflect.ValueOf(d.node(v.Interface().(*yaml.Node)))
 		case proxyType:
 			return reflect.ValueOf(d.proxy(v.Interface().(*base.SchemaProxy)))
 		case schemaType:
@@ -101,6 +132,10 @@ func (d *detacher) value(v reflect.Value) reflect.Value {
 		c := reflect.New(v.Type()).Elem()
 		d.fields(c, v)
 		return c
+	case reflect.String:
+		c := reflect.New(v.Type()).Elem()
+		c.SetString(d.s(v.String()))
+		return c
 	case reflect.Interface:
 		if v.IsNil() {
 			return v
@@ -146,7 +181,7 @@ func (d *detacher) orderedMap(v reflect.Value) reflect.Value {
 	set := c.MethodByName("Set")
 	seq := v.MethodByName("FromOldest").Call(nil)[0]
 	yield := reflect.MakeFunc(seq.Type().In(0), func(args []reflect.Value) []reflect.Value {
-		set.Call([]reflect.Value{args[0], d.value(args[1])})
+		set.Call([]reflect.Value{d.value(args[0]), d.value(args[1])})
 		return []reflect.Value{reflect.ValueOf(true)}
 	})
 	seq.Call([]reflect.Value{yield})
@@ -157,7 +192,7 @@ func (d *detacher) orderedMap(v reflect.Value) reflect.Value {
 func (d *detacher) proxy(p *base.SchemaProxy) *base.SchemaProxy {
 	s := d.schema(d.v.Schema(p))
 	if p.IsReference() {
-		return base.CreateSchemaProxyRefWithSchema(p.GetReference(), s)
+		return base.CreateSchemaProxyRefWithSchema(d.s(p.GetReference()), s)
 	}
 	return base.CreateSchemaProxy(s)
 }
@@ -175,19 +210,19 @@ func (d *detacher) schema(s *base.Schema) *base.Schema {
 	return c
 }
 
-// cloneNode copies a YAML node and its subtree into fresh nodes.
-func cloneNode(n *yaml.Node) *yaml.Node {
+// node copies a YAML node and its subtree into fresh nodes.
+func (d *detacher) node(n *yaml.Node) *yaml.Node {
 	if n == nil {
 		return nil
 	}
-	c := &yaml.Node{Kind: n.Kind, Style: n.Style, Tag: n.Tag, Value: strings.Clone(n.Value), Anchor: n.Anchor, Line: n.Line, Column: n.Column}
+	c := &yaml.Node{Kind: n.Kind, Style: n.Style, Tag: d.s(n.Tag), Value: d.s(n.Value), Anchor: d.s(n.Anchor), Line: n.Line, Column: n.Column}
 	if n.Alias != nil {
-		c.Alias = cloneNode(n.Alias)
+		c.Alias = d.node(n.Alias)
 	}
 	if len(n.Content) > 0 {
 		c.Content = make([]*yaml.Node, len(n.Content))
 		for i, k := range n.Content {
-			c.Content[i] = cloneNode(k)
+			c.Content[i] = d.node(k)
 		}
 	}
 	return c
@@ -215,14 +250,14 @@ func dynamic[A, B any](v *base.DynamicValue[A, B]) *base.DynamicValue[A, B] {
 func (d *detacher) fillSchema(c, s *base.Schema) {
 	*c = base.Schema{
 		BooleanSchema:         ptr(s.BooleanSchema),
-		SchemaTypeRef:         s.SchemaTypeRef,
+		SchemaTypeRef:         d.s(s.SchemaTypeRef),
 		ExclusiveMaximum:      dynamic(s.ExclusiveMaximum),
 		ExclusiveMinimum:      dynamic(s.ExclusiveMinimum),
-		Type:                  s.Type,
+		Type:                  d.ss(s.Type),
 		AllOf:                 d.proxies(s.AllOf),
 		OneOf:                 d.proxies(s.OneOf),
 		AnyOf:                 d.proxies(s.AnyOf),
-		Examples:              cloneNodes(s.Examples),
+		Examples:              d.nodes(s.Examples),
 		PrefixItems:           d.proxies(s.PrefixItems),
 		Contains:              d.proxyOrNil(s.Contains),
 		MinContains:           ptr(s.MinContains),
@@ -237,41 +272,41 @@ func (d *detacher) fillSchema(c, s *base.Schema) {
 		UnevaluatedItems:      d.proxyOrNil(s.UnevaluatedItems),
 		UnevaluatedProperties: d.dynamicProxy(s.UnevaluatedProperties),
 		Items:                 d.dynamicProxy(s.Items),
-		Id:                    s.Id,
-		Anchor:                s.Anchor,
-		DynamicAnchor:         s.DynamicAnchor,
-		DynamicRef:            s.DynamicRef,
-		Comment:               s.Comment,
+		Id:                    d.s(s.Id),
+		Anchor:                d.s(s.Anchor),
+		DynamicAnchor:         d.s(s.DynamicAnchor),
+		DynamicRef:            d.s(s.DynamicRef),
+		Comment:               d.s(s.Comment),
 		ContentSchema:         d.proxyOrNil(s.ContentSchema),
 		Not:                   d.proxyOrNil(s.Not),
 		Properties:            d.proxyMap(s.Properties),
-		Title:                 s.Title,
+		Title:                 d.s(s.Title),
 		MultipleOf:            ptr(s.MultipleOf),
 		Maximum:               ptr(s.Maximum),
 		Minimum:               ptr(s.Minimum),
 		MaxLength:             ptr(s.MaxLength),
 		MinLength:             ptr(s.MinLength),
-		Pattern:               s.Pattern,
-		Format:                s.Format,
+		Pattern:               d.s(s.Pattern),
+		Format:                d.s(s.Format),
 		MaxItems:              ptr(s.MaxItems),
 		MinItems:              ptr(s.MinItems),
 		UniqueItems:           ptr(s.UniqueItems),
 		MaxProperties:         ptr(s.MaxProperties),
 		MinProperties:         ptr(s.MinProperties),
-		Required:              s.Required,
-		Enum:                  cloneNodes(s.Enum),
+		Required:              d.ss(s.Required),
+		Enum:                  d.nodes(s.Enum),
 		AdditionalProperties:  d.dynamicProxy(s.AdditionalProperties),
-		Description:           s.Description,
-		ContentEncoding:       s.ContentEncoding,
-		ContentMediaType:      s.ContentMediaType,
-		Default:               cloneNode(s.Default),
-		Const:                 cloneNode(s.Const),
+		Description:           d.s(s.Description),
+		ContentEncoding:       d.s(s.ContentEncoding),
+		ContentMediaType:      d.s(s.ContentMediaType),
+		Default:               d.node(s.Default),
+		Const:                 d.node(s.Const),
 		Nullable:              ptr(s.Nullable),
 		ReadOnly:              ptr(s.ReadOnly),
 		WriteOnly:             ptr(s.WriteOnly),
-		Example:               cloneNode(s.Example),
+		Example:               d.node(s.Example),
 		Deprecated:            ptr(s.Deprecated),
-		Extensions:            nodeMap(s.Extensions),
+		Extensions:            d.nodeMap(s.Extensions),
 	}
 	// Rare parts, by reflection.
 	c.Discriminator = detach(d, s.Discriminator)
@@ -305,7 +340,7 @@ func (d *detacher) proxyMap(m *orderedmap.Map[string, *base.SchemaProxy]) *order
 	}
 	out := orderedmap.New[string, *base.SchemaProxy]()
 	for k, p := range m.FromOldest() {
-		out.Set(k, d.proxyOrNil(p))
+		out.Set(d.s(k), d.proxyOrNil(p))
 	}
 	return out
 }
@@ -317,24 +352,24 @@ func (d *detacher) dynamicProxy(v *base.DynamicValue[*base.SchemaProxy, bool]) *
 	return &base.DynamicValue[*base.SchemaProxy, bool]{N: v.N, A: d.proxyOrNil(v.A), B: v.B}
 }
 
-func cloneNodes(ns []*yaml.Node) []*yaml.Node {
+func (d *detacher) nodes(ns []*yaml.Node) []*yaml.Node {
 	if ns == nil {
 		return nil
 	}
 	out := make([]*yaml.Node, len(ns))
 	for i, n := range ns {
-		out[i] = cloneNode(n)
+		out[i] = d.node(n)
 	}
 	return out
 }
 
-func nodeMap(m *orderedmap.Map[string, *yaml.Node]) *orderedmap.Map[string, *yaml.Node] {
+func (d *detacher) nodeMap(m *orderedmap.Map[string, *yaml.Node]) *orderedmap.Map[string, *yaml.Node] {
 	if m == nil {
 		return nil
 	}
 	out := orderedmap.New[string, *yaml.Node]()
 	for k, n := range m.FromOldest() {
-		out.Set(k, cloneNode(n))
+		out.Set(d.s(k), d.node(n))
 	}
 	return out
 }
@@ -344,6 +379,11 @@ func nodeMap(m *orderedmap.Map[string, *yaml.Node]) *orderedmap.Map[string, *yam
 // collected. The copy's operations are in v's order, with v's effective security (which
 // needs the low-level model to tell an empty list from none).
 func (v *Vendor) Detached() (*Vendor, error) {
+	// Build first, copy after: libopenapi builds schemas lazily, and a copy made schema by
+	// schema as they are built would lie scattered among the built objects, which die with the
+	// document, leaving the copy's memory pages half empty (~10 MiB more heap in use at start
+	// for the bundled vendors).
+	buildSchemas(v)
 	d := newDetacher(v)
 	c := &Vendor{Name: v.Name, Mount: v.Mount, Source: v.Source, Title: v.Title, Version: v.Version,
 		Sidecar: v.Sidecar, Warnings: v.Warnings, detached: true}
@@ -354,11 +394,120 @@ func (v *Vendor) Detached() (*Vendor, error) {
 	if len(c.Operations) != len(v.Operations) {
 		return nil, fmt.Errorf("%s: detached copy has %d operations, want %d", v.Name, len(c.Operations), len(v.Operations))
 	}
-	for i, op := range c.Operations {
-		if op.ID != v.Operations[i].ID {
-			return nil, fmt.Errorf("%s: detached operation %d is %s, want %s", v.Name, i, op.ID, v.Operations[i].ID)
+	// In v's order: without its low-level object a path item lists its operations in a fixed
+	// method order, not the file's.
+	for i, op := range v.Operations {
+		dop, ok := c.byID[op.ID]
+		if !ok {
+			return nil, fmt.Errorf("%s: operation %s is missing from the detached copy", v.Name, op.ID)
 		}
-		op.Security = detach(d, v.Operations[i].Security)
+		dop.Security = detach(d, op.Security)
+		c.Operations[i] = dop
 	}
 	return c, nil
+}
+
+// buildSchemas has libopenapi build every schema of v's model that a copy reaches.
+func buildSchemas(v *Vendor) {
+	seen := map[*base.Schema]bool{}
+	var schema func(p *base.SchemaProxy)
+	schema = func(p *base.SchemaProxy) {
+		if p == nil {
+			return
+		}
+		s := v.Schema(p)
+		if s == nil || seen[s] {
+			return
+		}
+		seen[s] = true
+		for _, list := range [][]*base.SchemaProxy{s.AllOf, s.OneOf, s.AnyOf, s.PrefixItems} {
+			for _, c := range list {
+				schema(c)
+			}
+		}
+		for _, c := range []*base.SchemaProxy{s.Contains, s.If, s.Then, s.Else, s.PropertyNames, s.UnevaluatedItems, s.Not, s.ContentSchema} {
+			schema(c)
+		}
+		for _, m := range []*orderedmap.Map[string, *base.SchemaProxy]{s.Properties, s.PatternProperties, s.DependentSchemas, s.Defs} {
+			if m != nil {
+				for _, c := range m.FromOldest() {
+					schema(c)
+				}
+			}
+		}
+		for _, dv := range []*base.DynamicValue[*base.SchemaProxy, bool]{s.Items, s.AdditionalProperties, s.UnevaluatedProperties} {
+			if dv != nil && dv.IsA() {
+				schema(dv.A)
+			}
+		}
+	}
+	content := func(m *orderedmap.Map[string, *v3.MediaType]) {
+		if m != nil {
+			for _, mt := range m.FromOldest() {
+				schema(mt.Schema)
+				schema(mt.ItemSchema)
+			}
+		}
+	}
+	params := func(ps []*v3.Parameter) {
+		for _, p := range ps {
+			schema(p.Schema)
+			content(p.Content)
+		}
+	}
+	headers := func(m *orderedmap.Map[string, *v3.Header]) {
+		if m != nil {
+			for _, h := range m.FromOldest() {
+				schema(h.Schema)
+				content(h.Content)
+			}
+		}
+	}
+	response := func(r *v3.Response) {
+		if r != nil {
+			headers(r.Headers)
+			content(r.Content)
+		}
+	}
+	if c := v.Model.Components; c != nil {
+		if c.Schemas != nil {
+			for _, p := range c.Schemas.FromOldest() {
+				schema(p)
+			}
+		}
+		if c.Parameters != nil {
+			params(slices.Collect(c.Parameters.ValuesFromOldest()))
+		}
+		headers(c.Headers)
+		if c.RequestBodies != nil {
+			for _, rb := range c.RequestBodies.FromOldest() {
+				content(rb.Content)
+			}
+		}
+		if c.Responses != nil {
+			for _, r := range c.Responses.FromOldest() {
+				response(r)
+			}
+		}
+	}
+	if v.Model.Paths == nil || v.Model.Paths.PathItems == nil {
+		return
+	}
+	for _, item := range v.Model.Paths.PathItems.FromOldest() {
+		params(item.Parameters)
+		for _, op := range item.GetOperations().FromOldest() {
+			params(op.Parameters)
+			if op.RequestBody != nil {
+				content(op.RequestBody.Content)
+			}
+			if op.Responses != nil {
+				response(op.Responses.Default)
+				if op.Responses.Codes != nil {
+					for _, r := range op.Responses.Codes.FromOldest() {
+						response(r)
+					}
+				}
+			}
+		}
+	}
 }

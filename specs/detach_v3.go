@@ -10,13 +10,13 @@ import (
 // Per-type copies of the objects a description has many of (path items, operations,
 // parameters, responses, media types): by reflection they cost most of a detach.
 
-func omap[V any](m *orderedmap.Map[string, V], copyV func(V) V) *orderedmap.Map[string, V] {
+func omap[V any](d *detacher, m *orderedmap.Map[string, V], copyV func(V) V) *orderedmap.Map[string, V] {
 	if m == nil {
 		return nil
 	}
 	out := orderedmap.New[string, V]()
 	for k, v := range m.FromOldest() {
-		out.Set(k, copyV(v))
+		out.Set(d.s(k), copyV(v))
 	}
 	return out
 }
@@ -37,14 +37,14 @@ func (d *detacher) pathItem(p *v3.PathItem) *v3.PathItem {
 		return nil
 	}
 	return &v3.PathItem{
-		Reference: p.Reference, Description: p.Description, Summary: p.Summary,
+		Reference: d.s(p.Reference), Description: d.s(p.Description), Summary: d.s(p.Summary),
 		Get: d.operation(p.Get), Put: d.operation(p.Put), Post: d.operation(p.Post), Delete: d.operation(p.Delete),
 		Options: d.operation(p.Options), Head: d.operation(p.Head), Patch: d.operation(p.Patch), Trace: d.operation(p.Trace),
 		Query:                d.operation(p.Query),
-		AdditionalOperations: omap(p.AdditionalOperations, d.operation),
+		AdditionalOperations: omap(d, p.AdditionalOperations, d.operation),
 		Servers:              detach(d, p.Servers),
 		Parameters:           list(p.Parameters, d.parameter),
-		Extensions:           nodeMap(p.Extensions),
+		Extensions:           d.nodeMap(p.Extensions),
 	}
 }
 
@@ -53,7 +53,7 @@ func (d *detacher) operation(o *v3.Operation) *v3.Operation {
 		return nil
 	}
 	return &v3.Operation{
-		Tags: o.Tags, Summary: o.Summary, Description: o.Description, OperationId: o.OperationId,
+		Tags: d.ss(o.Tags), Summary: d.s(o.Summary), Description: d.s(o.Description), OperationId: d.s(o.OperationId),
 		ExternalDocs: detach(d, o.ExternalDocs),
 		Parameters:   list(o.Parameters, d.parameter),
 		RequestBody:  d.requestBody(o.RequestBody),
@@ -62,7 +62,7 @@ func (d *detacher) operation(o *v3.Operation) *v3.Operation {
 		Deprecated:   ptr(o.Deprecated),
 		Security:     detach(d, o.Security),
 		Servers:      detach(d, o.Servers),
-		Extensions:   nodeMap(o.Extensions),
+		Extensions:   d.nodeMap(o.Extensions),
 	}
 }
 
@@ -71,14 +71,14 @@ func (d *detacher) parameter(p *v3.Parameter) *v3.Parameter {
 		return nil
 	}
 	return &v3.Parameter{
-		Reference: p.Reference, Name: p.Name, In: p.In, Description: p.Description,
+		Reference: d.s(p.Reference), Name: d.s(p.Name), In: d.s(p.In), Description: d.s(p.Description),
 		Required: ptr(p.Required), Deprecated: p.Deprecated, AllowEmptyValue: p.AllowEmptyValue,
-		Style: p.Style, Explode: ptr(p.Explode), AllowReserved: p.AllowReserved,
+		Style: d.s(p.Style), Explode: ptr(p.Explode), AllowReserved: p.AllowReserved,
 		Schema:     d.proxyOrNil(p.Schema),
-		Example:    cloneNode(p.Example),
-		Examples:   omap(p.Examples, d.example),
-		Content:    omap(p.Content, d.mediaType),
-		Extensions: nodeMap(p.Extensions),
+		Example:    d.node(p.Example),
+		Examples:   omap(d, p.Examples, d.example),
+		Content:    omap(d, p.Content, d.mediaType),
+		Extensions: d.nodeMap(p.Extensions),
 	}
 }
 
@@ -87,9 +87,9 @@ func (d *detacher) requestBody(b *v3.RequestBody) *v3.RequestBody {
 		return nil
 	}
 	return &v3.RequestBody{
-		Reference: b.Reference, Description: b.Description, Required: ptr(b.Required),
-		Content:    omap(b.Content, d.mediaType),
-		Extensions: nodeMap(b.Extensions),
+		Reference: d.s(b.Reference), Description: d.s(b.Description), Required: ptr(b.Required),
+		Content:    omap(d, b.Content, d.mediaType),
+		Extensions: d.nodeMap(b.Extensions),
 	}
 }
 
@@ -97,7 +97,7 @@ func (d *detacher) responses(r *v3.Responses) *v3.Responses {
 	if r == nil {
 		return nil
 	}
-	return &v3.Responses{Codes: omap(r.Codes, d.response), Default: d.response(r.Default), Extensions: nodeMap(r.Extensions)}
+	return &v3.Responses{Codes: omap(d, r.Codes, d.response), Default: d.response(r.Default), Extensions: d.nodeMap(r.Extensions)}
 }
 
 func (d *detacher) response(r *v3.Response) *v3.Response {
@@ -105,11 +105,11 @@ func (d *detacher) response(r *v3.Response) *v3.Response {
 		return nil
 	}
 	return &v3.Response{
-		Reference: r.Reference, Summary: r.Summary, Description: r.Description,
-		Headers:    omap(r.Headers, d.header),
-		Content:    omap(r.Content, d.mediaType),
+		Reference: d.s(r.Reference), Summary: d.s(r.Summary), Description: d.s(r.Description),
+		Headers:    omap(d, r.Headers, d.header),
+		Content:    omap(d, r.Content, d.mediaType),
 		Links:      detach(d, r.Links),
-		Extensions: nodeMap(r.Extensions),
+		Extensions: d.nodeMap(r.Extensions),
 	}
 }
 
@@ -118,13 +118,13 @@ func (d *detacher) header(h *v3.Header) *v3.Header {
 		return nil
 	}
 	return &v3.Header{
-		Reference: h.Reference, Description: h.Description, Required: h.Required, Deprecated: h.Deprecated,
-		AllowEmptyValue: h.AllowEmptyValue, Style: h.Style, Explode: h.Explode, AllowReserved: h.AllowReserved,
+		Reference: d.s(h.Reference), Description: d.s(h.Description), Required: h.Required, Deprecated: h.Deprecated,
+		AllowEmptyValue: h.AllowEmptyValue, Style: d.s(h.Style), Explode: h.Explode, AllowReserved: h.AllowReserved,
 		Schema:     d.proxyOrNil(h.Schema),
-		Example:    cloneNode(h.Example),
-		Examples:   omap(h.Examples, d.example),
-		Content:    omap(h.Content, d.mediaType),
-		Extensions: nodeMap(h.Extensions),
+		Example:    d.node(h.Example),
+		Examples:   omap(d, h.Examples, d.example),
+		Content:    omap(d, h.Content, d.mediaType),
+		Extensions: d.nodeMap(h.Extensions),
 	}
 }
 
@@ -135,11 +135,11 @@ func (d *detacher) mediaType(m *v3.MediaType) *v3.MediaType {
 	return &v3.MediaType{
 		Schema:       d.proxyOrNil(m.Schema),
 		ItemSchema:   d.proxyOrNil(m.ItemSchema),
-		Example:      cloneNode(m.Example),
-		Examples:     omap(m.Examples, d.example),
+		Example:      d.node(m.Example),
+		Examples:     omap(d, m.Examples, d.example),
 		Encoding:     detach(d, m.Encoding),
 		ItemEncoding: detach(d, m.ItemEncoding),
-		Extensions:   nodeMap(m.Extensions),
+		Extensions:   d.nodeMap(m.Extensions),
 	}
 }
 
@@ -148,9 +148,9 @@ func (d *detacher) example(e *base.Example) *base.Example {
 		return nil
 	}
 	return &base.Example{
-		Reference: e.Reference, Summary: e.Summary, Description: e.Description, ExternalValue: e.ExternalValue,
-		Value: cloneNode(e.Value), DataValue: cloneNode(e.DataValue), SerializedValue: e.SerializedValue,
-		Extensions: nodeMap(e.Extensions),
+		Reference: d.s(e.Reference), Summary: d.s(e.Summary), Description: d.s(e.Description), ExternalValue: d.s(e.ExternalValue),
+		Value: d.node(e.Value), DataValue: d.node(e.DataValue), SerializedValue: d.s(e.SerializedValue),
+		Extensions: d.nodeMap(e.Extensions),
 	}
 }
 
@@ -176,21 +176,21 @@ func (d *detacher) typed(x any) (any, bool) {
 	case *base.Example:
 		return d.example(t), true
 	case *orderedmap.Map[string, *v3.PathItem]:
-		return omap(t, d.pathItem), true
+		return omap(d, t, d.pathItem), true
 	case *orderedmap.Map[string, *v3.Response]:
-		return omap(t, d.response), true
+		return omap(d, t, d.response), true
 	case *orderedmap.Map[string, *v3.Parameter]:
-		return omap(t, d.parameter), true
+		return omap(d, t, d.parameter), true
 	case *orderedmap.Map[string, *v3.RequestBody]:
-		return omap(t, d.requestBody), true
+		return omap(d, t, d.requestBody), true
 	case *orderedmap.Map[string, *v3.Header]:
-		return omap(t, d.header), true
+		return omap(d, t, d.header), true
 	case *orderedmap.Map[string, *base.Example]:
-		return omap(t, d.example), true
+		return omap(d, t, d.example), true
 	case *orderedmap.Map[string, *base.SchemaProxy]:
 		return d.proxyMap(t), true
 	case *orderedmap.Map[string, *yaml.Node]:
-		return nodeMap(t), true
+		return d.nodeMap(t), true
 	}
 	return nil, false
 }

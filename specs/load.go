@@ -42,6 +42,10 @@ func (s Source) Display() string {
 type Options struct {
 	// Logger receives libopenapi's own messages and load warnings; nil discards them.
 	Logger *slog.Logger
+	// Detach keeps of each description only a copy of its model without libopenapi's
+	// low-level objects (see Vendor.Detached): what a long-running server needs, in a
+	// fraction of the memory.
+	Detach bool
 }
 
 // ErrSwagger2 is returned for Swagger 2.0 files, which are not supported yet.
@@ -88,6 +92,12 @@ func Load(ctx context.Context, sources []Source, opts Options) (*Catalog, error)
 		t0 := time.Now()
 		v, err := loadVendor(src, logger)
 		logger.Debug("description loaded", "vendor", src.Name, "took", time.Since(t0))
+		if err != nil || !opts.Detach {
+			return v, err
+		}
+		t0 = time.Now()
+		v, err = v.Detached()
+		logger.Debug("description detached", "vendor", src.Name, "took", time.Since(t0))
 		return v, err
 	})
 	if err != nil {
