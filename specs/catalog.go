@@ -87,6 +87,9 @@ type Vendor struct {
 	Warnings []string
 	byID     map[string]*Operation
 	schemas  sync.Map // schemaKey → *base.Schema: see Schema
+	// ParamModel is the document the parameters are checked against: Model, or for a detached
+	// vendor a small parsed document of the operations' parameters alone.
+	ParamModel *v3.Document
 	// detached is true for a copy made by Detached.
 	detached bool
 }
@@ -119,6 +122,10 @@ type Operation struct {
 	Pointer  string
 	PathItem *v3.PathItem
 	Op       *v3.Operation
+	// ParamItem is the path item to check the parameters against with libopenapi-validator:
+	// PathItem, or for a detached vendor the operation's path item in its parameter document
+	// (see Vendor.ParamModel).
+	ParamItem *v3.PathItem
 	// Params are the path-level and operation-level parameters merged (operation wins).
 	Params []*v3.Parameter
 	// Security holds the alternatives of the effective requirement (any one suffices); nil or an
@@ -213,16 +220,17 @@ func (v *Vendor) buildOperations() error {
 		for method, op := range item.GetOperations().FromOldest() {
 			m := strings.ToUpper(method)
 			o := &Operation{
-				Vendor:   v,
-				ID:       op.OperationId,
-				Method:   m,
-				Path:     p,
-				Pointer:  "#/paths/" + PointerEscape(p) + "/" + strings.ToLower(method),
-				PathItem: item,
-				Op:       op,
-				Params:   mergeParams(item.Parameters, op.Parameters),
-				Security: effectiveSecurity(v.Model, op),
-				Inferred: extensionBool(op.Extensions, "x-vendormock-inferred"),
+				Vendor:    v,
+				ID:        op.OperationId,
+				Method:    m,
+				Path:      p,
+				Pointer:   "#/paths/" + PointerEscape(p) + "/" + strings.ToLower(method),
+				PathItem:  item,
+				Op:        op,
+				ParamItem: item,
+				Params:    mergeParams(item.Parameters, op.Parameters),
+				Security:  effectiveSecurity(v.Model, op),
+				Inferred:  extensionBool(op.Extensions, "x-vendormock-inferred"),
 			}
 			if o.ID == "" {
 				o.ID = m + "_" + p

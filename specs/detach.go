@@ -384,10 +384,15 @@ func (v *Vendor) Detached() (*Vendor, error) {
 	// document, leaving the copy's memory pages half empty (~10 MiB more heap in use at start
 	// for the bundled vendors).
 	buildSchemas(v)
+	pm, items, err := paramDocument(v)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", v.Name, err)
+	}
 	d := newDetacher(v)
 	c := &Vendor{Name: v.Name, Mount: v.Mount, Source: v.Source, Title: v.Title, Version: v.Version,
 		Sidecar: v.Sidecar, Warnings: v.Warnings, detached: true}
 	c.Model = detach(d, v.Model)
+	c.ParamModel = pm
 	if err := c.buildOperations(); err != nil {
 		return nil, err
 	}
@@ -402,6 +407,7 @@ func (v *Vendor) Detached() (*Vendor, error) {
 			return nil, fmt.Errorf("%s: operation %s is missing from the detached copy", v.Name, op.ID)
 		}
 		dop.Security = detach(d, op.Security)
+		dop.ParamItem = items[op.ID]
 		c.Operations[i] = dop
 	}
 	return c, nil

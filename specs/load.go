@@ -69,6 +69,9 @@ func (e *LoadError) Unwrap() error { return e.Err }
 
 // Load reads every source and builds the catalog.
 func Load(ctx context.Context, sources []Source, opts Options) (*Catalog, error) {
+	if os.Getenv("VM_DETACH_ALL") != "" {
+		opts.Detach = true
+	}
 	logger := opts.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -236,6 +239,7 @@ func loadVendor(src Source, logger *slog.Logger) (*Vendor, error) {
 		return nil, err
 	}
 	v.Sidecar = sc
+	v.ParamModel = v.Model
 	if err := v.buildOperations(); err != nil {
 		return nil, err
 	}

@@ -1,14 +1,16 @@
 package validate
 
 import (
+	"bytes"
 	"cmp"
-	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/pb33f/jsonschema/v6"
+	"github.com/pb33f/libopenapi-validator/content"
 	liberrors "github.com/pb33f/libopenapi-validator/errors"
 	"github.com/pb33f/libopenapi-validator/helpers"
 	"github.com/pb33f/libopenapi-validator/schema_validation"
@@ -58,40 +60,73 @@ func schemaFailures(err error, rootless bool) []*liberrors.SchemaValidationFailu
 	return out
 }
 
-// jsonRequestFindings explains a request with a JSON body that its operation's request schema
-// can check (compiled once): the parameters through the library, the body through the compiled
-// schema. ok is false for every other request (no body, another media type, a body that is
-// not JSON, a schema that does not compile), which the library explains whole.
-func (v *Validator) jsonRequestFindings(r2 *http.Request, op *specs.Operation, body []byte) (findings []Finding, ok bool) {
+// bodyErrors checks a request's body against its operation the way libopenapi-validator's
+// request-body validator does (content type, presence, decoding, schema), with the schemas
+// compiled once and without the library's low-level objects. It also hands back the decoded
+// body (nil when there is none or it does not decode). Only JSON bodies are checked: the
+// library registers no decoder for other media types (forms, multipart, XML) by default.
+func (v *Validator) bodyErrors(r2 *http.Request, op *specs.Operation, body []byte) ([]*liberrors.ValidationError, any) {
 	rb := op.Op.RequestBody
-	ct := r2.Header.Get("Content-Type")
-	if rb == nil || rb.Content == nil || len(body) == 0 || !strings.Contains(strings.ToLower(ct), "json") {
-		return nil, false
+	if rb == nil {
+		return nil, nil
 	}
-	mt, found := helpers.FindMediaType(rb.Content, ct)
-	if !found || mt.Schema == nil {
-		return nil, false
+	ct := r2.Header.Get(helpers.ContentTypeHeader)
+	required := rb.Required != nil && *rb.Required
+	if ct == "" {
+		if !required {
+			return nil, nil
+		}
+		return []*liberrors.ValidationError{liberrors.RequestContentTypeNotFound(op.Op, r2, op.Path)}, nil
 	}
-	c := v.compiledFor(op.Vendor.Schema(mt.Schema), schema_validation.SchemaValidationPurposeRequestBody)
-	if c == nil {
-		return nil, false
+	mt, ok := helpers.FindMediaType(rb.Content, ct)
+	if !ok {
+		return []*liberrors.ValidationError{liberrors.RequestContentTypeNotFound(op.Op, r2, op.Path)}, nil
+	}
+	if mt.Schema == nil {
+		return nil, nil
+	}
+	schema := op.Vendor.Schema(mt.Schema)
+	bodyError := func(message, reason string) []*liberrors.ValidationError {
+		return []*liberrors.ValidationError{{
+			ValidationType: helpers.RequestBodyValidation, ValidationSubType: helpers.Schema,
+			Message: message, Reason: reason, RequestPath: r2.URL.Path, RequestMethod: r2.Method, SpecPath: op.Path,
+		}}
 	}
 	var doc any
-	if json.Unmarshal(body, &doc) != nil {
-		return nil, false
+	switch {
+	case strings.Contains(strings.ToLower(ct), helpers.JSONType):
+		if len(body) == 0 {
+			if !required {
+				return nil, nil
+			}
+			return bodyError(fmt.Sprintf("%s request body is empty for '%s'", r2.Method, r2.URL.Path),
+				"The request body is empty but there is a schema defined"), nil
+		}
+		var err error
+		if doc, err = content.JSONDecoder().Decode(&content.DecodeInput{Body: bytes.NewReader(body)}); err != nil {
+			mediaType, _, _ := helpers.ExtractContentType(ct)
+			structured := &content.DecodingError{MediaType: mediaType, Direction: content.Request, Err: err}
+			return bodyError(fmt.Sprintf("%s request body for '%s' could not be decoded", r2.Method, r2.URL.Path),
+				"The request body cannot be decoded: "+structured.Error()), nil
+		}
+	default:
+		return nil, nil
 	}
-	errs := v.paramErrors(r2, op)
+	c := v.compiledFor(schema, schema_validation.SchemaValidationPurposeRequestBody)
+	if c == nil {
+		return nil, doc
+	}
 	if err := c.Validate(doc); err != nil {
-		errs = append(errs, &liberrors.ValidationError{
+		return []*liberrors.ValidationError{{
 			ValidationType:    helpers.RequestBodyValidation,
 			ValidationSubType: helpers.Schema,
 			Message:           r2.Method + " request body for '" + r2.URL.Path + "' failed to validate schema",
 			Reason: "The request body is defined as an object. " +
 				"However, it does not meet the schema requirements of the specification",
 			SchemaValidationErrors: schemaFailures(err, true),
-		})
+		}}, doc
 	}
-	return convert(errs, doc, true), true
+	return nil, doc
 }
 
 // paramErrors runs the library's parameter checks on a request, in the library's order.
@@ -101,7 +136,7 @@ func (v *Validator) paramErrors(r2 *http.Request, op *specs.Operation) []*liberr
 	defer v.mu.Unlock()
 	var errs []*liberrors.ValidationError
 	for _, check := range paramChecks(pv) {
-		if ok, e := check(r2, op.PathItem, op.Path); !ok {
+		if ok, e := check(r2, op.ParamItem, op.Path); !ok {
 			errs = append(errs, e...)
 		}
 	}

@@ -69,6 +69,45 @@ func TestCompiledFindingsMatchTheLibrary(t *testing.T) {
 			target, body string
 		}{"hero health: every property wrong", hhVal, hh, op.ID, op.Path, `{"a":{"b":1},"id":[],"name":7}`})
 	}
+	ku := bundledVendor(t, "kana-users")
+	kuVal := New(ku, Options{})
+	type other struct {
+		name, ct     string
+		fails        bool
+		val          *Validator
+		vendor       *specs.Vendor
+		op           string
+		target, body string
+	}
+	others := []other{
+		{"no content type, body required", "", true, val, tv, "createItem", "/items", ""},
+		{"unknown content type", "text/plain", true, val, tv, "createItem", "/items", "name=ab"},
+		{"malformed JSON", "application/json", true, val, tv, "createItem", "/items", `{"name":`},
+		{"empty JSON body, required", "application/json", true, val, tv, "createItem", "/items", ""},
+		{"form body (not checked)", "application/x-www-form-urlencoded", false, kuVal, ku, "apis_user_create", "/apis/user/", "is_active=maybe&id=x"},
+		{"two JSON values", "application/json", true, val, tv, "createItem", "/items", `{"name":"ab"} {}`},
+	}
+	for _, c := range others {
+		t.Run(c.name, func(t *testing.T) {
+			o := op(t, c.vendor, c.op)
+			r := httptest.NewRequest(o.Method, c.target, strings.NewReader(c.body))
+			if c.ct != "" {
+				r.Header.Set("Content-Type", c.ct)
+			}
+			var body []byte
+			if c.body != "" {
+				body = []byte(c.body)
+			}
+			got := c.val.Request(r, o, body)
+			want := libraryRequestFindings(c.val, r, o, body)
+			if (len(want) > 0) != c.fails {
+				t.Fatalf("the library finds %d, want findings: %v", len(want), c.fails)
+			}
+			if !sameFindings(got, want) {
+				t.Errorf("findings differ from the library's\n got: %s\nwant: %s", asJSON(got), asJSON(want))
+			}
+		})
+	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			o := op(t, c.vendor, c.op)

@@ -64,7 +64,7 @@ func New(v *specs.Vendor, opts Options) *Validator {
 	// Every call passes the operation's path item (the mock has routed the request already), so
 	// the library needs no path table: without paths it builds no radix tree and does not
 	// compile every schema of the description at construction (schemas compile on first use).
-	doc := *v.Model
+	doc := *v.ParamModel
 	doc.Paths = nil
 	// Requests arrive relative to the mount, i.e. without the server's base path; without
 	// servers the library strips nothing (it parsed every server URL on every call to do so).
@@ -112,9 +112,6 @@ func (v *Validator) RequestDecoded(r *http.Request, op *specs.Operation, body []
 	if ok, doc := v.requestPasses(r2, op, body); ok {
 		return nil, doc
 	}
-	if findings, ok := v.jsonRequestFindings(r2, op, body); ok {
-		return findings, nil
-	}
 	var key passKey
 	if len(body) == 0 {
 		key = passKeyOf(r, op)
@@ -122,20 +119,16 @@ func (v *Validator) RequestDecoded(r *http.Request, op *specs.Operation, body []
 			return nil, nil
 		}
 	}
-	v.mu.Lock()
-	ok, errs := v.lib.ValidateHttpRequestSyncWithPathItem(r2, op.PathItem, op.Path)
-	v.mu.Unlock()
-	if ok {
+	// The parameters through the library (against the operation's path item in the parameter
+	// document for a detached vendor), the body through the schema compiled once.
+	errs := v.paramErrors(r2, op)
+	berrs, doc := v.bodyErrors(r2, op, body)
+	errs = append(errs, berrs...)
+	if len(errs) == 0 {
 		if len(body) == 0 {
 			v.passed.add(key)
 		}
 		return nil, nil
-	}
-	var doc any
-	if len(body) > 0 {
-		if err := json.Unmarshal(body, &doc); err != nil {
-			doc = nil
-		}
 	}
 	return convert(errs, doc, true), nil
 }
@@ -372,7 +365,7 @@ func (v *Validator) requestPasses(r2 *http.Request, op *specs.Operation, body []
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	for _, check := range paramChecks(pv) {
-		if ok, _ := check(r2, op.PathItem, op.Path); !ok {
+		if ok, _ := check(r2, op.ParamItem, op.Path); !ok {
 			return false, nil
 		}
 	}
