@@ -32,7 +32,8 @@ func loadCatalog(tb testing.TB, sources ...specs.Source) *specs.Catalog {
 	if c, ok := catalogs.Load(key.String()); ok {
 		return c.(*specs.Catalog)
 	}
-	cat, err := specs.Load(context.Background(), sources, specs.Options{})
+	// Detached, as vendormock serve loads them.
+	cat, err := specs.Load(context.Background(), sources, specs.Options{Detach: true})
 	if err != nil {
 		tb.Fatal(err)
 	}

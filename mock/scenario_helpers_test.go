@@ -19,7 +19,7 @@ import (
 
 // bundledCat is the bundled catalog and its scenarios, loaded once: both take a while.
 var bundledCat = sync.OnceValues(func() (*specs.Catalog, error) {
-	return specs.Load(context.Background(), specs.Bundled(), specs.Options{})
+	return specs.Load(context.Background(), specs.Bundled(), specs.Options{Detach: true})
 })
 
 var bundledSet = sync.OnceValues(func() (*scenarios.Set, error) {

@@ -29,6 +29,8 @@ type detacher struct {
 	// would keep its span of the collected document half empty. Interning also shares the
 	// many repeated ones (types, formats, property names).
 	strs map[string]string
+	// items are the path items copied, by original (operations are found through them).
+	items map[*v3.PathItem]*v3.PathItem
 }
 
 // s is a copy of x that shares nothing with the parsed document.
@@ -67,7 +69,7 @@ type ptrKey struct {
 }
 
 func newDetacher(v *Vendor) *detacher {
-	return &detacher{v: v, schemas: map[*base.Schema]*base.Schema{}, done: map[ptrKey]reflect.Value{}, strs: map[string]string{}}
+	return &detacher{v: v, schemas: map[*base.Schema]*base.Schema{}, done: map[ptrKey]reflect.Value{}, strs: map[string]string{}, items: map[*v3.PathItem]*v3.PathItem{}}
 }
 
 // detach returns a copy of x (a pointer to a libopenapi high-level object).
@@ -207,6 +209,10 @@ func (d *detacher) schema(s *base.Schema) *base.Schema {
 	c := new(base.Schema)
 	d.schemas[s] = c
 	d.fillSchema(c, s)
+	// The generator names a schema after the $ref it was reached through (fake's schemaName).
+	if pp := s.ParentProxy; pp != nil && pp.IsReference() {
+		c.ParentProxy = base.CreateSchemaProxyRefWithSchema(d.s(pp.GetReference()), c)
+	}
 	return c
 }
 
@@ -393,22 +399,26 @@ func (v *Vendor) Detached() (*Vendor, error) {
 		Sidecar: v.Sidecar, Warnings: v.Warnings, detached: true}
 	c.Model = detach(d, v.Model)
 	c.ParamModel = pm
-	if err := c.buildOperations(); err != nil {
-		return nil, err
-	}
-	if len(c.Operations) != len(v.Operations) {
-		return nil, fmt.Errorf("%s: detached copy has %d operations, want %d", v.Name, len(c.Operations), len(v.Operations))
-	}
-	// In v's order: without its low-level object a path item lists its operations in a fixed
-	// method order, not the file's.
-	for i, op := range v.Operations {
-		dop, ok := c.byID[op.ID]
+	// v's operations, pointing into the copy (in v's order, with v's effective security,
+	// which needs the low-level model to tell an empty list from none).
+	c.byID = make(map[string]*Operation, len(v.Operations))
+	for _, op := range v.Operations {
+		item, ok := d.items[op.PathItem]
 		if !ok {
+			return nil, fmt.Errorf("%s: path %s is missing from the detached copy", v.Name, op.Path)
+		}
+		dop := *op
+		dop.Vendor = c
+		dop.PathItem = item
+		dop.Op = operationOf(dop.PathItem, op.Method)
+		if dop.Op == nil {
 			return nil, fmt.Errorf("%s: operation %s is missing from the detached copy", v.Name, op.ID)
 		}
+		dop.Params = mergeParams(dop.PathItem.Parameters, dop.Op.Parameters)
 		dop.Security = detach(d, op.Security)
 		dop.ParamItem = items[op.ID]
-		c.Operations[i] = dop
+		c.byID[dop.ID] = &dop
+		c.Operations = append(c.Operations, &dop)
 	}
 	return c, nil
 }
@@ -516,4 +526,36 @@ func buildSchemas(v *Vendor) {
 			}
 		}
 	}
+}
+
+// operationOf is a path item's operation for an upper-case method.
+func operationOf(item *v3.PathItem, method string) *v3.Operation {
+	switch method {
+	case "GET":
+		return item.Get
+	case "PUT":
+		return item.Put
+	case "POST":
+		return item.Post
+	case "DELETE":
+		return item.Delete
+	case "OPTIONS":
+		return item.Options
+	case "HEAD":
+		return item.Head
+	case "PATCH":
+		return item.Patch
+	case "TRACE":
+		return item.Trace
+	case "QUERY":
+		return item.Query
+	}
+	if item.AdditionalOperations != nil {
+		for name, op := range item.AdditionalOperations.FromOldest() {
+			if strings.EqualFold(name, method) {
+				return op
+			}
+		}
+	}
+	return nil
 }

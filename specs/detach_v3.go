@@ -36,7 +36,10 @@ func (d *detacher) pathItem(p *v3.PathItem) *v3.PathItem {
 	if p == nil {
 		return nil
 	}
-	return &v3.PathItem{
+	if c, ok := d.items[p]; ok {
+		return c
+	}
+	c := &v3.PathItem{
 		Reference: d.s(p.Reference), Description: d.s(p.Description), Summary: d.s(p.Summary),
 		Get: d.operation(p.Get), Put: d.operation(p.Put), Post: d.operation(p.Post), Delete: d.operation(p.Delete),
 		Options: d.operation(p.Options), Head: d.operation(p.Head), Patch: d.operation(p.Patch), Trace: d.operation(p.Trace),
@@ -46,6 +49,8 @@ func (d *detacher) pathItem(p *v3.PathItem) *v3.PathItem {
 		Parameters:           list(p.Parameters, d.parameter),
 		Extensions:           d.nodeMap(p.Extensions),
 	}
+	d.items[p] = c
+	return c
 }
 
 func (d *detacher) operation(o *v3.Operation) *v3.Operation {

@@ -69,9 +69,6 @@ func (e *LoadError) Unwrap() error { return e.Err }
 
 // Load reads every source and builds the catalog.
 func Load(ctx context.Context, sources []Source, opts Options) (*Catalog, error) {
-	if os.Getenv("VM_DETACH_ALL") != "" {
-		opts.Detach = true
-	}
 	logger := opts.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)

@@ -11,7 +11,8 @@ import (
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 )
 
-// paramDocument writes the parameters of v's operations into a description of their own and
+// paramDocument writes the parameters of v's operations, and the headers of their answers,
+// into a description of their own and
 // parses it: libopenapi-validator's parameter checks need libopenapi's low-level objects
 // (they read line numbers from them to report a failure), which a detached model does not
 // have. Each operation keeps its path and method there and lists its merged parameters,
@@ -21,8 +22,8 @@ import (
 //
 // It returns the document's model and each operation's path item in it, by operation id.
 func paramDocument(v *Vendor) (*v3.Document, map[string]*v3.PathItem, error) {
-	byText := map[string]string{}
-	params := map[string]*yaml.Node{}
+	params := &sharedNodes{byText: map[string]string{}, nodes: map[string]*yaml.Node{}, prefix: "p", section: "parameters"}
+	shared := &sharedNodes{byText: map[string]string{}, nodes: map[string]*yaml.Node{}, prefix: "h", section: "headers"}
 	paths := map[string]map[string]any{}
 	for _, op := range v.Operations {
 		refs := make([]any, 0, len(op.Params))
@@ -31,38 +32,32 @@ func paramDocument(v *Vendor) (*v3.Document, map[string]*v3.PathItem, error) {
 			if err != nil {
 				return nil, nil, fmt.Errorf("%s: parameter %s: %w", op.ID, p.Name, err)
 			}
-			node, ok := rendered.(*yaml.Node)
-			if !ok {
-				return nil, nil, fmt.Errorf("%s: parameter %s: rendered as %T", op.ID, p.Name, rendered)
-			}
-			text, err := yaml.Marshal(node)
+			ref, err := params.ref(rendered)
 			if err != nil {
 				return nil, nil, fmt.Errorf("%s: parameter %s: %w", op.ID, p.Name, err)
 			}
-			name, ok := byText[string(text)]
-			if !ok {
-				name = "p" + strconv.Itoa(len(byText))
-				byText[string(text)] = name
-				params[name] = node
-			}
-			refs = append(refs, map[string]string{"$ref": "#/components/parameters/" + name})
+			refs = append(refs, ref)
 		}
 		item := paths[op.Path]
 		if item == nil {
 			item = map[string]any{}
 			paths[op.Path] = item
 		}
+		responses, err := responseHeaders(op, shared)
+		if err != nil {
+			return nil, nil, err
+		}
 		item[strings.ToLower(op.Method)] = map[string]any{
 			"operationId": op.ID,
 			"parameters":  refs,
-			"responses":   map[string]any{"default": map[string]string{"description": "not described here"}},
+			"responses":   responses,
 		}
 	}
 	doc := map[string]any{
 		"openapi":    v.Version,
 		"info":       map[string]string{"title": "parameters of " + v.Title, "version": "0"},
 		"paths":      paths,
-		"components": map[string]any{"parameters": params},
+		"components": map[string]any{"parameters": params.nodes, "headers": shared.nodes},
 	}
 	text, err := yaml.Marshal(doc)
 	if err != nil {
@@ -86,4 +81,73 @@ func paramDocument(v *Vendor) (*v3.Document, map[string]*v3.PathItem, error) {
 		items[op.ID] = item
 	}
 	return &model.Model, items, nil
+}
+
+// sharedNodes names rendered objects once per distinct rendering, under components.
+type sharedNodes struct {
+	byText          map[string]string
+	nodes           map[string]*yaml.Node
+	prefix, section string
+}
+
+func (s *sharedNodes) ref(rendered any) (map[string]string, error) {
+	node, ok := rendered.(*yaml.Node)
+	if !ok {
+		return nil, fmt.Errorf("rendered as %T", rendered)
+	}
+	text, err := yaml.Marshal(node)
+	if err != nil {
+		return nil, err
+	}
+	name, ok := s.byText[string(text)]
+	if !ok {
+		name = s.prefix + strconv.Itoa(len(s.byText))
+		s.byText[string(text)] = name
+		s.nodes[name] = node
+	}
+	return map[string]string{"$ref": "#/components/" + s.section + "/" + name}, nil
+}
+
+// responseHeaders are an operation's documented answers with their headers only, for the
+// library's status and response-header checks.
+func responseHeaders(op *Operation, shared *sharedNodes) (map[string]any, error) {
+	out := map[string]any{}
+	add := func(code string, r *v3.Response) error {
+		entry := map[string]any{"description": "not described here"}
+		if r != nil && r.Headers != nil && r.Headers.Len() > 0 {
+			hs := map[string]any{}
+			for name, h := range r.Headers.FromOldest() {
+				rendered, err := h.MarshalYAMLInline()
+				if err != nil {
+					return fmt.Errorf("%s: %s header %s: %w", op.ID, code, name, err)
+				}
+				ref, err := shared.ref(rendered)
+				if err != nil {
+					return fmt.Errorf("%s: %s header %s: %w", op.ID, code, name, err)
+				}
+				hs[name] = ref
+			}
+			entry["headers"] = hs
+		}
+		out[code] = entry
+		return nil
+	}
+	if rs := op.Op.Responses; rs != nil {
+		if rs.Codes != nil {
+			for code, r := range rs.Codes.FromOldest() {
+				if err := add(code, r); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if rs.Default != nil {
+			if err := add("default", rs.Default); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if len(out) == 0 {
+		out["default"] = map[string]string{"description": "not described here"}
+	}
+	return out, nil
 }

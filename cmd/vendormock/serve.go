@@ -335,7 +335,9 @@ const startupMemoryLimit = 768 << 20
 // startup does before it listens (BenchmarkStartup measures it).
 func (c *serveConfig) build(ctx context.Context, sources []specs.Source, logger *slog.Logger) (*specs.Catalog, *mock.Server, error) {
 	t0 := time.Now()
-	cat, err := specs.Load(ctx, sources, specs.Options{Logger: logger})
+	// Detached: the server keeps a copy of each model without libopenapi's parsed documents
+	// (bundled vendors: 19 MiB of live heap instead of 52; see specs.Vendor.Detached).
+	cat, err := specs.Load(ctx, sources, specs.Options{Logger: logger, Detach: true})
 	if err != nil {
 		return nil, nil, err
 	}

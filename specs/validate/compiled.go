@@ -3,10 +3,12 @@ package validate
 import (
 	"bytes"
 	"cmp"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pb33f/jsonschema/v6"
@@ -141,4 +143,44 @@ func (v *Validator) paramErrors(r2 *http.Request, op *specs.Operation) []*liberr
 		}
 	}
 	return errs
+}
+
+// responseBodyErrors checks an answer's body as libopenapi-validator's response-body
+// validator does (documented content type, JSON body against the schema compiled once).
+func (v *Validator) responseBodyErrors(r2 *http.Request, resp *http.Response, op *specs.Operation, status int, body []byte) ([]*liberrors.ValidationError, any) {
+	rs, code := op.Response(status)
+	if rs == nil || rs.Content == nil || rs.Content.Len() == 0 {
+		return nil, nil
+	}
+	ct := resp.Header.Get(helpers.ContentTypeHeader)
+	mt, ok := helpers.FindMediaType(rs.Content, ct)
+	if !ok {
+		return []*liberrors.ValidationError{liberrors.ResponseContentTypeNotFound(op.Op, r2, resp, code, code == "default")}, nil
+	}
+	if mt.Schema == nil || !strings.Contains(strings.ToLower(ct), helpers.JSONType) {
+		return nil, nil
+	}
+	var doc any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		return []*liberrors.ValidationError{{
+			ValidationType: helpers.ResponseBodyValidation, ValidationSubType: helpers.Schema,
+			Message: fmt.Sprintf("%s response body for '%s' failed to validate schema", r2.Method, r2.URL.Path),
+			Reason:  fmt.Sprintf("The response body cannot be decoded: %s", err.Error()),
+		}}, nil
+	}
+	c := v.compiledFor(op.Vendor.Schema(mt.Schema), schema_validation.SchemaValidationPurposeResponseBody)
+	if c == nil {
+		return nil, doc
+	}
+	if err := c.Validate(doc); err != nil {
+		return []*liberrors.ValidationError{{
+			ValidationType:    helpers.ResponseBodyValidation,
+			ValidationSubType: helpers.Schema,
+			Message:           fmt.Sprintf("%d response body for '%s' failed to validate schema", status, r2.URL.Path),
+			Reason: "The response body for status code '" + strconv.Itoa(status) + "' is defined as an object. " +
+				"However, it does not meet the schema requirements of the specification",
+			SchemaValidationErrors: schemaFailures(err, true),
+		}}, doc
+	}
+	return nil, doc
 }
