@@ -201,7 +201,7 @@ func (s *Server) compileVendor(v *specs.Vendor) (*vendorRuntime, error) {
 	vr := &vendorRuntime{
 		v:   v,
 		val: validate.New(v, validate.Options{Logger: s.log}),
-		gen: fake.New(fake.Options{Seed: s.opts.Seed, Now: s.opts.Now, Locale: locale, Hints: hints, Schema: v.Schema}),
+		gen: fake.New(fake.Options{Seed: s.opts.Seed, Now: s.opts.Now, Locale: locale, Hints: hints, Schema: v.Schema, KeyName: v.KeyName}),
 		log: s.log.With("vendor", v.Name),
 	}
 	byOp := map[*specs.Operation]*opRuntime{}

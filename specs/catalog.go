@@ -90,8 +90,9 @@ type Vendor struct {
 	// ParamModel is the document the parameters are checked against: Model, or for a detached
 	// vendor a small parsed document of the operations' parameters alone.
 	ParamModel *v3.Document
-	// detached is true for a copy made by Detached.
+	// detached is true for a copy made by Detached; keyNames are then its schemas' KeyName.
 	detached bool
+	keyNames map[*base.Schema]string
 }
 
 // IsDetached reports a copy made by Detached, whose model has no low-level objects.

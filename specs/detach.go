@@ -31,6 +31,8 @@ type detacher struct {
 	strs map[string]string
 	// items are the path items copied, by original (operations are found through them).
 	items map[*v3.PathItem]*v3.PathItem
+	// keyNames are the copies' KeyName.
+	keyNames map[*base.Schema]string
 }
 
 // s is a copy of x that shares nothing with the parsed document.
@@ -69,7 +71,7 @@ type ptrKey struct {
 }
 
 func newDetacher(v *Vendor) *detacher {
-	return &detacher{v: v, schemas: map[*base.Schema]*base.Schema{}, done: map[ptrKey]reflect.Value{}, strs: map[string]string{}, items: map[*v3.PathItem]*v3.PathItem{}}
+	return &detacher{v: v, schemas: map[*base.Schema]*base.Schema{}, done: map[ptrKey]reflect.Value{}, strs: map[string]string{}, items: map[*v3.PathItem]*v3.PathItem{}, keyNames: map[*base.Schema]string{}}
 }
 
 // detach returns a copy of x (a pointer to a libopenapi high-level object).
@@ -209,9 +211,13 @@ func (d *detacher) schema(s *base.Schema) *base.Schema {
 	c := new(base.Schema)
 	d.schemas[s] = c
 	d.fillSchema(c, s)
-	// The generator names a schema after the $ref it was reached through (fake's schemaName).
+	// The generator names a schema after the $ref it was reached through, else after the key
+	// it is declared under (fake's schemaName).
 	if pp := s.ParentProxy; pp != nil && pp.IsReference() {
 		c.ParentProxy = base.CreateSchemaProxyRefWithSchema(d.s(pp.GetReference()), c)
+	}
+	if k := d.v.KeyName(s); k != "" {
+		d.keyNames[c] = d.s(k)
 	}
 	return c
 }
@@ -399,6 +405,7 @@ func (v *Vendor) Detached() (*Vendor, error) {
 		Sidecar: v.Sidecar, Warnings: v.Warnings, detached: true}
 	c.Model = detach(d, v.Model)
 	c.ParamModel = pm
+	c.keyNames = d.keyNames
 	// v's operations, pointing into the copy (in v's order, with v's effective security,
 	// which needs the low-level model to tell an empty list from none).
 	c.byID = make(map[string]*Operation, len(v.Operations))

@@ -58,3 +58,20 @@ func schemaKeyOf(p *base.SchemaProxy) (schemaKey, bool) {
 	n := low.GetValueNode()
 	return schemaKey{node: n}, n != nil
 }
+
+// KeyName is the key s is declared under in the description (a property or component name,
+// or a keyword such as items), or "" when not known.
+func (v *Vendor) KeyName(s *base.Schema) string {
+	if s == nil {
+		return ""
+	}
+	if v != nil && v.detached {
+		return v.keyNames[s]
+	}
+	if pp := s.ParentProxy; pp != nil && pp.GoLow() != nil {
+		if k := pp.GetSchemaKeyNode(); k != nil {
+			return k.Value
+		}
+	}
+	return ""
+}

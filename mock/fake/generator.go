@@ -58,6 +58,10 @@ type Options struct {
 	// loader passes one that gives one object per schema of the description, so plans are not
 	// compiled, nor schemas built, once per place that references them.
 	Schema func(*base.SchemaProxy) *base.Schema
+	// KeyName is the key a schema is declared under (a property or component name), which
+	// names it when it has no $ref and no title (default: read from libopenapi's low-level
+	// objects, which a detached model does not have: see specs.Vendor.KeyName).
+	KeyName func(*base.Schema) string
 }
 
 // Generator produces fake values for schemas. It is safe for concurrent use.

@@ -126,7 +126,7 @@ func (g *Generator) compile(s *base.Schema, depth int) *plan {
 		p.never = !*s.BooleanSchema
 		return p
 	}
-	p.name = schemaName(s)
+	p.name = g.schemaName(s)
 	if len(s.Type) > 0 {
 		p.types = 0
 		for _, t := range s.Type {
@@ -251,7 +251,7 @@ func discValueFor(d *base.Discriminator, ref, name string) string {
 
 // schemaName is the component name (from a $ref), the title, or the key the
 // schema is declared under (component or property name).
-func schemaName(s *base.Schema) string {
+func (g *Generator) schemaName(s *base.Schema) string {
 	if s.ParentProxy != nil {
 		if ref := s.ParentProxy.GetReference(); ref != "" {
 			return ref[strings.LastIndex(ref, "/")+1:]
@@ -260,12 +260,18 @@ func schemaName(s *base.Schema) string {
 	if s.Title != "" {
 		return s.Title
 	}
-	if s.ParentProxy != nil && s.ParentProxy.GoLow() != nil {
-		if k := s.ParentProxy.GetSchemaKeyNode(); k != nil && !schemaKeyword(k.Value) {
-			return k.Value
+	var key string
+	if g.opts.KeyName != nil {
+		key = g.opts.KeyName(s)
+	} else if s.ParentProxy != nil && s.ParentProxy.GoLow() != nil {
+		if k := s.ParentProxy.GetSchemaKeyNode(); k != nil {
+			key = k.Value
 		}
 	}
-	return ""
+	if schemaKeyword(key) {
+		return ""
+	}
+	return key
 }
 
 // schemaKeyword reports JSON Schema / OpenAPI keywords that hold schemas, so

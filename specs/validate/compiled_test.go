@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 
 	"github.com/vendormock/vendormock/specs"
 )
@@ -19,7 +20,55 @@ var (
 	bundledOnce sync.Once
 	bundledCat  *specs.Catalog
 	bundledErr  error
+	detachOnce  sync.Once
+	detachedCat *specs.Catalog
+	detachErr   error
 )
+
+// detachedTwin is the bundled vendor's detached copy, or for a vendor loaded from a test spec,
+// that spec loaded again detached.
+func detachedTwin(t *testing.T, v *specs.Vendor) *specs.Vendor {
+	t.Helper()
+	if v.Source.FS != nil && v.Source.Path == "t/openapi.yaml" {
+		fsys := fstest.MapFS{"t/openapi.yaml": {Data: []byte(testSpec)}}
+		cat, err := specs.Load(context.Background(), []specs.Source{{Name: "t", Path: "t/openapi.yaml", FS: fsys}}, specs.Options{Detach: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cat.Vendors[0]
+	}
+	detachOnce.Do(func() {
+		detachedCat, detachErr = specs.Load(context.Background(), specs.Bundled(), specs.Options{Detach: true})
+	})
+	if detachErr != nil {
+		t.Fatal(detachErr)
+	}
+	d, err := detachedCat.Vendor(v.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// checkDetached asks a validator on v's detached copy about the same request: its findings
+// must be the parsed model's.
+func checkDetached(t *testing.T, v *specs.Vendor, opID, method, target, ct string, body []byte, want []Finding) {
+	t.Helper()
+	d := detachedTwin(t, v)
+	dop, ok := d.Operation(opID)
+	if !ok {
+		t.Fatalf("detached copy has no %s", opID)
+	}
+	r := httptest.NewRequest(method, target, bytes.NewReader(body))
+	if ct != "" {
+		r.Header.Set("Content-Type", ct)
+	}
+	r.Header.Set("Authorization", "ODFHIR a/b")
+	got := New(d, Options{}).Request(r, dop, body)
+	if !sameFindings(got, want) {
+		t.Errorf("detached findings differ\n got: %s\nwant: %s", asJSON(got), asJSON(want))
+	}
+}
 
 func bundledVendor(t *testing.T, name string) *specs.Vendor {
 	t.Helper()
@@ -84,6 +133,9 @@ func TestCompiledFindingsMatchTheLibrary(t *testing.T) {
 		{"unknown content type", "text/plain", true, val, tv, "createItem", "/items", "name=ab"},
 		{"malformed JSON", "application/json", true, val, tv, "createItem", "/items", `{"name":`},
 		{"empty JSON body, required", "application/json", true, val, tv, "createItem", "/items", ""},
+		{"open dental: query of the wrong type", "", true, odVal, od, "listPatients", "/patients?SiteNum=abc&Limit=-1", ""},
+		{"open dental: path parameter below its minimum", "", true, odVal, od, "getPatient", "/patients/0", ""},
+		{"test spec: bad path, query and header", "", true, val, tv, "getItem", "/items/0?fields=none", ""},
 		{"form body (not checked)", "application/x-www-form-urlencoded", false, kuVal, ku, "apis_user_create", "/apis/user/", "is_active=maybe&id=x"},
 		{"two JSON values", "application/json", true, val, tv, "createItem", "/items", `{"name":"ab"} {}`},
 	}
@@ -106,6 +158,7 @@ func TestCompiledFindingsMatchTheLibrary(t *testing.T) {
 			if !sameFindings(got, want) {
 				t.Errorf("findings differ from the library's\n got: %s\nwant: %s", asJSON(got), asJSON(want))
 			}
+			checkDetached(t, c.vendor, c.op, o.Method, c.target, c.ct, body, want)
 		})
 	}
 	for _, c := range cases {
@@ -122,6 +175,7 @@ func TestCompiledFindingsMatchTheLibrary(t *testing.T) {
 			if !sameFindings(got, want) {
 				t.Errorf("findings differ from the library's\n got: %s\nwant: %s", asJSON(got), asJSON(want))
 			}
+			checkDetached(t, c.vendor, c.op, o.Method, c.target, "application/json", []byte(c.body), want)
 		})
 	}
 
