@@ -27,16 +27,19 @@ func FuzzLoad(f *testing.F) {
 			return
 		}
 		src := Source{Name: "f", Path: "openapi.yaml", FS: fstest.MapFS{"openapi.yaml": {Data: data}}}
-		cat, err := Load(context.Background(), []Source{src}, Options{})
-		if err != nil {
-			var le *LoadError
-			if !errors.As(err, &le) || le.File == "" {
-				t.Fatalf("error %v (%T) is not a LoadError naming the file", err, err)
+		// Parsed, and detached as the server keeps it.
+		for _, detach := range []bool{false, true} {
+			cat, err := Load(context.Background(), []Source{src}, Options{Detach: detach})
+			if err != nil {
+				var le *LoadError
+				if !errors.As(err, &le) || le.File == "" {
+					t.Fatalf("detach %v: error %v (%T) is not a LoadError naming the file", detach, err, err)
+				}
+				return
 			}
-			return
-		}
-		if len(cat.Vendors) != 1 {
-			t.Fatalf("%d vendors loaded from one source", len(cat.Vendors))
+			if len(cat.Vendors) != 1 || cat.Vendors[0].IsDetached() != detach {
+				t.Fatalf("detach %v: %d vendors loaded from one source", detach, len(cat.Vendors))
+			}
 		}
 	})
 }

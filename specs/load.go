@@ -96,9 +96,12 @@ func Load(ctx context.Context, sources []Source, opts Options) (*Catalog, error)
 			return v, err
 		}
 		t0 = time.Now()
-		v, err = v.Detached()
+		d, err := v.Detached()
+		if err != nil {
+			return nil, &LoadError{File: src.Display(), Err: err}
+		}
 		logger.Debug("description detached", "vendor", src.Name, "took", time.Since(t0))
-		return v, err
+		return d, nil
 	})
 	if err != nil {
 		return nil, err
