@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pb33f/libopenapi/datamodel/high/base"
+	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 
 	"github.com/vendormock/vendormock/mock/fake"
 	"github.com/vendormock/vendormock/specs"
@@ -52,8 +53,19 @@ func TestDetachedOperations(t *testing.T) {
 			if len(dop.Params) != len(op.Params) {
 				t.Errorf("%s: %s has %d parameters, want %d", v.Name, op.ID, len(dop.Params), len(op.Params))
 			}
-			if dop.ParamItem == nil || dop.ParamItem == dop.PathItem || dop.ParamItem.GoLow() == nil {
-				t.Errorf("%s: %s has no path item in the parameter document", v.Name, op.ID)
+			if dop.ParamItem == nil || dop.ParamItem == dop.PathItem {
+				t.Errorf("%s: %s has no path item of its own for parameters", v.Name, op.ID)
+				continue
+			}
+			pop := operationOfItem(dop.ParamItem, op.Method)
+			if pop == nil || len(pop.Parameters) != len(op.Params) {
+				t.Errorf("%s: %s: the parameters' path item has no %s operation with %d parameters", v.Name, op.ID, op.Method, len(op.Params))
+				continue
+			}
+			for k, p := range pop.Parameters {
+				if p.GoLow() == nil || p.Name != op.Params[k].Name || p.In != op.Params[k].In {
+					t.Errorf("%s: %s: parameter %d is %s in %s (parsed: %v), want %s in %s", v.Name, op.ID, k, p.Name, p.In, p.GoLow() != nil, op.Params[k].Name, op.Params[k].In)
+				}
 			}
 		}
 	}
@@ -169,4 +181,20 @@ func TestDetachedKeyNames(t *testing.T) {
 		t.Fatal("no inline property schema has a key name: the test shows nothing")
 	}
 	t.Logf("%d key names compared", named)
+}
+
+func operationOfItem(item *v3.PathItem, method string) *v3.Operation {
+	for m, o := range item.GetOperations().FromOldest() {
+		if strings.EqualFold(m, method) {
+			return o
+		}
+	}
+	if item.AdditionalOperations != nil {
+		for m, o := range item.AdditionalOperations.FromOldest() {
+			if strings.EqualFold(m, method) {
+				return o
+			}
+		}
+	}
+	return nil
 }

@@ -9,57 +9,68 @@ import (
 	"github.com/pb33f/libopenapi"
 	"github.com/pb33f/libopenapi/datamodel"
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
+	"github.com/pb33f/libopenapi/orderedmap"
 )
 
-// paramDocument writes the parameters of v's operations, and the headers of their answers,
-// into a description of their own and
-// parses it: libopenapi-validator's parameter checks need libopenapi's low-level objects
-// (they read line numbers from them to report a failure), which a detached model does not
-// have. Each operation keeps its path and method there and lists its merged parameters,
-// rendered inline once per distinct parameter and shared through components, as the
-// description shares them, so the document stays small (Open Dental's 580 parameters are
-// ~60 distinct ones).
+// paramDocument gives each operation of v a path item for libopenapi-validator's parameter
+// and response-header checks, which read line numbers from libopenapi's low-level objects
+// when they report a failure, and so cannot run on a detached model.
 //
-// It returns the document's model and each operation's path item in it, by operation id.
+// The parameters and answer headers are rendered inline into the components of a small
+// description of their own, once per distinct rendering (Open Dental's 580 parameters are
+// ~100 without their descriptions and examples, which no check reads), and parsed. Each
+// operation's path item is then made around them: the library reads path items and
+// operations only through their fields.
 func paramDocument(v *Vendor) (*v3.Document, map[string]*v3.PathItem, error) {
-	params := &sharedNodes{byText: map[string]string{}, nodes: map[string]*yaml.Node{}, prefix: "p", section: "parameters"}
-	shared := &sharedNodes{byText: map[string]string{}, nodes: map[string]*yaml.Node{}, prefix: "h", section: "headers"}
-	paths := map[string]map[string]any{}
+	params := &sharedNodes{byText: map[string]string{}, nodes: map[string]*yaml.Node{}, prefix: "p"}
+	headers := &sharedNodes{byText: map[string]string{}, nodes: map[string]*yaml.Node{}, prefix: "h"}
+	opParams := map[string][]string{}
+	opHeaders := map[string]map[string]map[string]string{} // op → code → header → component
 	for _, op := range v.Operations {
-		refs := make([]any, 0, len(op.Params))
 		for _, p := range op.Params {
 			rendered, err := p.MarshalYAMLInline()
 			if err != nil {
 				return nil, nil, fmt.Errorf("%s: parameter %s: %w", op.ID, p.Name, err)
 			}
-			ref, err := params.ref(rendered)
+			name, err := params.add(rendered)
 			if err != nil {
 				return nil, nil, fmt.Errorf("%s: parameter %s: %w", op.ID, p.Name, err)
 			}
-			refs = append(refs, ref)
+			opParams[op.ID] = append(opParams[op.ID], name)
 		}
-		item := paths[op.Path]
-		if item == nil {
-			item = map[string]any{}
-			paths[op.Path] = item
-		}
-		responses, err := responseHeaders(op, shared)
+		err := eachResponse(op, func(code string, r *v3.Response) error {
+			if r == nil || r.Headers == nil {
+				return nil
+			}
+			for h, header := range r.Headers.FromOldest() {
+				rendered, err := header.MarshalYAMLInline()
+				if err != nil {
+					return fmt.Errorf("%s: %s header %s: %w", op.ID, code, h, err)
+				}
+				name, err := headers.add(rendered)
+				if err != nil {
+					return fmt.Errorf("%s: %s header %s: %w", op.ID, code, h, err)
+				}
+				if opHeaders[op.ID] == nil {
+					opHeaders[op.ID] = map[string]map[string]string{}
+				}
+				if opHeaders[op.ID][code] == nil {
+					opHeaders[op.ID][code] = map[string]string{}
+				}
+				opHeaders[op.ID][code][h] = name
+			}
+			return nil
+		})
 		if err != nil {
 			return nil, nil, err
 		}
-		item[strings.ToLower(op.Method)] = map[string]any{
-			"operationId": op.ID,
-			"parameters":  refs,
-			"responses":   responses,
-		}
 	}
-	doc := map[string]any{
+	text, err := yaml.Marshal(map[string]any{
 		"openapi":    v.Version,
 		"info":       map[string]string{"title": "parameters of " + v.Title, "version": "0"},
-		"paths":      paths,
-		"components": map[string]any{"parameters": params.nodes, "headers": shared.nodes},
-	}
-	text, err := yaml.Marshal(doc)
+		"paths":      map[string]any{},
+		"components": map[string]any{"parameters": params.nodes, "headers": headers.nodes},
+	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("parameter document: %w", err)
 	}
@@ -72,32 +83,103 @@ func paramDocument(v *Vendor) (*v3.Document, map[string]*v3.PathItem, error) {
 		return nil, nil, fmt.Errorf("parameter document: %w", err)
 	}
 	parsed.Release()
+	doc := &model.Model
 	items := map[string]*v3.PathItem{}
 	for _, op := range v.Operations {
-		item, ok := model.Model.Paths.PathItems.Get(op.Path)
-		if !ok {
-			return nil, nil, fmt.Errorf("parameter document: %s has no path %s", op.ID, op.Path)
+		o := &v3.Operation{OperationId: op.ID, Responses: &v3.Responses{Codes: orderedmap.New[string, *v3.Response](), Default: &v3.Response{}}}
+		for _, name := range opParams[op.ID] {
+			p, ok := doc.Components.Parameters.Get(name)
+			if !ok {
+				return nil, nil, fmt.Errorf("parameter document: no parameter %s", name)
+			}
+			o.Parameters = append(o.Parameters, p)
 		}
+		for code, hs := range opHeaders[op.ID] {
+			r := &v3.Response{Headers: orderedmap.New[string, *v3.Header]()}
+			for h, name := range hs {
+				header, ok := doc.Components.Headers.Get(name)
+				if !ok {
+					return nil, nil, fmt.Errorf("parameter document: no header %s", name)
+				}
+				r.Headers.Set(h, header)
+			}
+			if code == "default" {
+				o.Responses.Default = r
+			} else {
+				o.Responses.Codes.Set(code, r)
+			}
+		}
+		item := &v3.PathItem{}
+		setOperation(item, op.Method, o)
 		items[op.ID] = item
 	}
-	return &model.Model, items, nil
+	return doc, items, nil
 }
 
-// sharedNodes names rendered objects once per distinct rendering, under components.
+func eachResponse(op *Operation, f func(code string, r *v3.Response) error) error {
+	rs := op.Op.Responses
+	if rs == nil {
+		return nil
+	}
+	if rs.Codes != nil {
+		for code, r := range rs.Codes.FromOldest() {
+			if err := f(code, r); err != nil {
+				return err
+			}
+		}
+	}
+	if rs.Default != nil {
+		return f("default", rs.Default)
+	}
+	return nil
+}
+
+// setOperation puts o on item under an upper-case method (the inverse of operationOf).
+func setOperation(item *v3.PathItem, method string, o *v3.Operation) {
+	switch method {
+	case "GET":
+		item.Get = o
+	case "PUT":
+		item.Put = o
+	case "POST":
+		item.Post = o
+	case "DELETE":
+		item.Delete = o
+	case "OPTIONS":
+		item.Options = o
+	case "HEAD":
+		item.Head = o
+	case "PATCH":
+		item.Patch = o
+	case "TRACE":
+		item.Trace = o
+	case "QUERY":
+		item.Query = o
+	default:
+		if item.AdditionalOperations == nil {
+			item.AdditionalOperations = orderedmap.New[string, *v3.Operation]()
+		}
+		item.AdditionalOperations.Set(strings.ToLower(method), o)
+	}
+}
+
+// sharedNodes names rendered objects once per distinct rendering, for components.
 type sharedNodes struct {
-	byText          map[string]string
-	nodes           map[string]*yaml.Node
-	prefix, section string
+	byText map[string]string
+	nodes  map[string]*yaml.Node
+	prefix string
 }
 
-func (s *sharedNodes) ref(rendered any) (map[string]string, error) {
+// add names a rendered parameter or header, without the parts no check reads.
+func (s *sharedNodes) add(rendered any) (string, error) {
 	node, ok := rendered.(*yaml.Node)
 	if !ok {
-		return nil, fmt.Errorf("rendered as %T", rendered)
+		return "", fmt.Errorf("rendered as %T", rendered)
 	}
+	undocumented(node)
 	text, err := yaml.Marshal(node)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	name, ok := s.byText[string(text)]
 	if !ok {
@@ -105,49 +187,24 @@ func (s *sharedNodes) ref(rendered any) (map[string]string, error) {
 		s.byText[string(text)] = name
 		s.nodes[name] = node
 	}
-	return map[string]string{"$ref": "#/components/" + s.section + "/" + name}, nil
+	return name, nil
 }
 
-// responseHeaders are an operation's documented answers with their headers only, for the
-// library's status and response-header checks.
-func responseHeaders(op *Operation, shared *sharedNodes) (map[string]any, error) {
-	out := map[string]any{}
-	add := func(code string, r *v3.Response) error {
-		entry := map[string]any{"description": "not described here"}
-		if r != nil && r.Headers != nil && r.Headers.Len() > 0 {
-			hs := map[string]any{}
-			for name, h := range r.Headers.FromOldest() {
-				rendered, err := h.MarshalYAMLInline()
-				if err != nil {
-					return fmt.Errorf("%s: %s header %s: %w", op.ID, code, name, err)
-				}
-				ref, err := shared.ref(rendered)
-				if err != nil {
-					return fmt.Errorf("%s: %s header %s: %w", op.ID, code, name, err)
-				}
-				hs[name] = ref
-			}
-			entry["headers"] = hs
-		}
-		out[code] = entry
-		return nil
+// undocumented drops descriptions and examples from a rendered parameter or header and its
+// schema, in place.
+func undocumented(n *yaml.Node) {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return
 	}
-	if rs := op.Op.Responses; rs != nil {
-		if rs.Codes != nil {
-			for code, r := range rs.Codes.FromOldest() {
-				if err := add(code, r); err != nil {
-					return nil, err
-				}
-			}
+	kept := n.Content[:0]
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		switch n.Content[i].Value {
+		case "description", "example", "examples", "deprecated":
+			continue
+		case "schema":
+			undocumented(n.Content[i+1])
 		}
-		if rs.Default != nil {
-			if err := add("default", rs.Default); err != nil {
-				return nil, err
-			}
-		}
+		kept = append(kept, n.Content[i], n.Content[i+1])
 	}
-	if len(out) == 0 {
-		out["default"] = map[string]string{"description": "not described here"}
-	}
-	return out, nil
+	n.Content = kept
 }

@@ -18,10 +18,11 @@ import (
 // vendors' ~90 MB took ~25,000 faults and ~250 ms of system time, half of start-up. Making
 // the heap resident in one call first (pretouch.Heap) saves most of it.
 const (
-	// Start-up allocates ~80 bytes per byte of description and ~32 KiB more per file
+	// Start-up allocates ~110 bytes per byte of description and ~32 KiB more per file
 	// (measured with --log-level debug: the bundled vendors, 1.16 MB of YAML in 6 files,
-	// allocate 90 MB; a generated spec of 408 KB in 2,861 files allocates 133 MB).
-	pretouchPerByte = 80
+	// allocate 129 MB, detaching included; a generated spec of 408 KB in 2,861 files
+	// allocates 138 MB).
+	pretouchPerByte = 110
 	pretouchPerFile = 32 << 10
 	// pretouchMax bounds what is populated: beyond it pages fault in one by one as before.
 	pretouchMax = 256 << 20
