@@ -1,13 +1,16 @@
 package specs
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
-	"github.com/pb33f/go-yaml"
 	"github.com/pb33f/libopenapi"
 	"github.com/pb33f/libopenapi/datamodel"
+	"github.com/pb33f/libopenapi/datamodel/high/base"
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 	"github.com/pb33f/libopenapi/orderedmap"
 )
@@ -16,19 +19,19 @@ import (
 // and response-header checks, which read line numbers from libopenapi's low-level objects
 // when they report a failure, and so cannot run on a detached model.
 //
-// The parameters and answer headers are rendered inline into the components of a small
-// description of their own, once per distinct rendering (Open Dental's 580 parameters are
-// ~100 without their descriptions and examples, which no check reads), and parsed. Each
+// The parameters and answer headers are written into the components of a small description
+// of their own, once per distinct rendering and with only what the checks read (Open
+// Dental's 580 parameters are 198, its answers' headers 2), and parsed. Each
 // operation's path item is then made around them: the library reads path items and
 // operations only through their fields.
 func paramDocument(v *Vendor) (*v3.Document, map[string]*v3.PathItem, error) {
-	params := &sharedNodes{byText: map[string]string{}, nodes: map[string]*yaml.Node{}, prefix: "p"}
-	headers := &sharedNodes{byText: map[string]string{}, nodes: map[string]*yaml.Node{}, prefix: "h"}
+	params := &sharedNodes{byText: map[string]string{}, nodes: map[string]json.RawMessage{}, prefix: "p"}
+	headers := &sharedNodes{byText: map[string]string{}, nodes: map[string]json.RawMessage{}, prefix: "h"}
 	opParams := map[string][]string{}
 	opHeaders := map[string]map[string]map[string]string{} // op → code → header → component
 	for _, op := range v.Operations {
 		for _, p := range op.Params {
-			rendered, err := p.MarshalYAMLInline()
+			rendered, err := v.paramJSON(p)
 			if err != nil {
 				return nil, nil, fmt.Errorf("%s: parameter %s: %w", op.ID, p.Name, err)
 			}
@@ -43,7 +46,7 @@ func paramDocument(v *Vendor) (*v3.Document, map[string]*v3.PathItem, error) {
 				return nil
 			}
 			for h, header := range r.Headers.FromOldest() {
-				rendered, err := header.MarshalYAMLInline()
+				rendered, err := v.headerJSON(header)
 				if err != nil {
 					return fmt.Errorf("%s: %s header %s: %w", op.ID, code, h, err)
 				}
@@ -65,7 +68,7 @@ func paramDocument(v *Vendor) (*v3.Document, map[string]*v3.PathItem, error) {
 			return nil, nil, err
 		}
 	}
-	text, err := yaml.Marshal(map[string]any{
+	text, err := json.Marshal(map[string]any{
 		"openapi":    v.Version,
 		"info":       map[string]string{"title": "parameters of " + v.Title, "version": "0"},
 		"paths":      map[string]any{},
@@ -166,18 +169,12 @@ func setOperation(item *v3.PathItem, method string, o *v3.Operation) {
 // sharedNodes names rendered objects once per distinct rendering, for components.
 type sharedNodes struct {
 	byText map[string]string
-	nodes  map[string]*yaml.Node
+	nodes  map[string]json.RawMessage
 	prefix string
 }
 
-// add names a rendered parameter or header, without the parts no check reads.
-func (s *sharedNodes) add(rendered any) (string, error) {
-	node, ok := rendered.(*yaml.Node)
-	if !ok {
-		return "", fmt.Errorf("rendered as %T", rendered)
-	}
-	undocumented(node)
-	text, err := yaml.Marshal(node)
+func (s *sharedNodes) add(rendered map[string]any) (string, error) {
+	text, err := json.Marshal(rendered)
 	if err != nil {
 		return "", err
 	}
@@ -185,26 +182,80 @@ func (s *sharedNodes) add(rendered any) (string, error) {
 	if !ok {
 		name = s.prefix + strconv.Itoa(len(s.byText))
 		s.byText[string(text)] = name
-		s.nodes[name] = node
+		s.nodes[name] = text
 	}
 	return name, nil
 }
 
-// undocumented drops descriptions and examples from a rendered parameter or header and its
-// schema, in place.
-func undocumented(n *yaml.Node) {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return
+// paramJSON writes what the library's parameter checks read of a parameter (not its
+// description or examples), its schema through RenderJSONSchema.
+func (v *Vendor) paramJSON(p *v3.Parameter) (map[string]any, error) {
+	m := map[string]any{"name": p.Name, "in": p.In}
+	if p.Required != nil {
+		m["required"] = *p.Required
 	}
-	kept := n.Content[:0]
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		switch n.Content[i].Value {
-		case "description", "example", "examples", "deprecated":
-			continue
-		case "schema":
-			undocumented(n.Content[i+1])
+	if p.AllowEmptyValue {
+		m["allowEmptyValue"] = true
+	}
+	if p.AllowReserved {
+		m["allowReserved"] = true
+	}
+	return m, v.styledJSON(m, p.Style, p.Explode, p.Schema, p.Content)
+}
+
+// headerJSON is paramJSON for an answer's header.
+func (v *Vendor) headerJSON(h *v3.Header) (map[string]any, error) {
+	m := map[string]any{}
+	if h.Required {
+		m["required"] = true
+	}
+	var explode *bool
+	if h.Explode {
+		explode = &h.Explode
+	}
+	return m, v.styledJSON(m, h.Style, explode, h.Schema, h.Content)
+}
+
+func (v *Vendor) styledJSON(m map[string]any, style string, explode *bool, schema *base.SchemaProxy, content *orderedmap.Map[string, *v3.MediaType]) error {
+	if style != "" {
+		m["style"] = style
+	}
+	if explode != nil {
+		m["explode"] = *explode
+	}
+	render := func(p *base.SchemaProxy) (json.RawMessage, error) {
+		js, err := RenderJSONSchema(v.Schema(p), v.Schema, UseAny)
+		if err != nil {
+			return nil, err
 		}
-		kept = append(kept, n.Content[i], n.Content[i+1])
+		if bytes.Contains(js, []byte(`"$defs"`)) {
+			// A recursive schema: its references are relative to the schema, not to the
+			// document it would be written into.
+			return nil, errors.New("a recursive parameter or header schema is not supported")
+		}
+		return js, nil
 	}
-	n.Content = kept
+	if schema != nil {
+		js, err := render(schema)
+		if err != nil {
+			return err
+		}
+		m["schema"] = js
+	}
+	if content != nil && content.Len() > 0 {
+		c := map[string]any{}
+		for ct, mt := range content.FromOldest() {
+			entry := map[string]any{}
+			if mt.Schema != nil {
+				js, err := render(mt.Schema)
+				if err != nil {
+					return err
+				}
+				entry["schema"] = js
+			}
+			c[ct] = entry
+		}
+		m["content"] = c
+	}
+	return nil
 }

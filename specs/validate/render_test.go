@@ -13,7 +13,7 @@ import (
 	"github.com/vendormock/vendormock/specs"
 )
 
-// rendered are the keywords renderJSONSchema writes; schemaKeys those that hold schemas.
+// rendered are the keywords specs.RenderJSONSchema writes; schemaKeys those that hold schemas.
 var (
 	rendered = map[string]bool{"type": true, "format": true, "pattern": true, "multipleOf": true, "maximum": true,
 		"minimum": true, "maxLength": true, "minLength": true, "maxItems": true, "minItems": true, "uniqueItems": true,
@@ -63,7 +63,7 @@ func keywordsOnly(v any) any {
 	return out
 }
 
-// The renderer writes every schema of the bundled descriptions as the library renders it
+// specs.RenderJSONSchema writes every schema of the bundled descriptions as the library renders it
 // for validation (keywords only), in each direction.
 func TestRenderMatchesTheLibrary(t *testing.T) {
 	purposes := []schema_validation.SchemaValidationPurpose{schema_validation.SchemaValidationPurposeGeneric,
@@ -79,7 +79,7 @@ func TestRenderMatchesTheLibrary(t *testing.T) {
 					skipped++
 					continue
 				}
-				ours, err := renderJSONSchema(s, v.Schema, purpose)
+				ours, err := specs.RenderJSONSchema(s, v.Schema, useOf(purpose))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -148,7 +148,7 @@ func TestRenderRecursive(t *testing.T) {
 	}
 	v, _ := cat.Vendor("r")
 	node := v.Schema(v.Model.Components.Schemas.GetOrZero("Node"))
-	js, err := renderJSONSchema(node, v.Schema, schema_validation.SchemaValidationPurposeRequestBody)
+	js, err := specs.RenderJSONSchema(node, v.Schema, specs.UseRequest)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -260,14 +260,14 @@ func (v *Validator) compiledFor(s *base.Schema, purpose schema_validation.Schema
 	return c
 }
 
-// compile writes a schema out as JSON Schema (renderJSONSchema, which needs only the model's
+// compile writes a schema out as JSON Schema (specs.RenderJSONSchema, which needs only the model's
 // exported fields) and compiles it. On a parsed model the result also goes into the library's
 // schema cache, so that what the library still explains itself (response bodies, bodies that
 // are not JSON) uses the same compiled schema: its own compiler adds the whole description as
 // a resource instead, which costs ~200 ms and tens of MiB per schema on Open Dental's.
 func (v *Validator) compile(s *base.Schema, purpose schema_validation.SchemaValidationPurpose) *jsonschema.Schema {
 	version := v.vendor.SchemaVersion()
-	js, err := renderJSONSchema(s, v.vendor.Schema, purpose)
+	js, err := specs.RenderJSONSchema(s, v.vendor.Schema, useOf(purpose))
 	if err != nil {
 		v.log.Warn("schema not rendered", "vendor", v.vendor.Name, "error", err)
 		return nil
@@ -542,4 +542,14 @@ func refine(f *Finding, reason string) {
 	case "minItems":
 		f.Expected = "at least " + f.Expected + " items"
 	}
+}
+
+func useOf(purpose schema_validation.SchemaValidationPurpose) specs.SchemaUse {
+	switch purpose {
+	case schema_validation.SchemaValidationPurposeRequestBody:
+		return specs.UseRequest
+	case schema_validation.SchemaValidationPurposeResponseBody:
+		return specs.UseResponse
+	}
+	return specs.UseAny
 }

@@ -1,25 +1,35 @@
-package validate
+package specs
 
 import (
 	"encoding/json"
 	"strconv"
 
 	"github.com/pb33f/go-yaml"
-	"github.com/pb33f/libopenapi-validator/schema_validation"
 	"github.com/pb33f/libopenapi/datamodel/high/base"
 	"github.com/pb33f/libopenapi/orderedmap"
 )
 
-// renderJSONSchema writes a schema of the model as the JSON Schema the validator compiles,
+// SchemaUse says which direction a schema checks: a request body need not carry the readOnly
+// properties its schema requires, an answer need not carry the writeOnly ones.
+type SchemaUse int
+
+// The uses of a schema.
+const (
+	UseAny SchemaUse = iota
+	UseRequest
+	UseResponse
+)
+
+// RenderJSONSchema writes a schema of the model as the JSON Schema a validator compiles,
 // from the model's exported fields alone: it needs no low-level objects, so it works on a
-// detached model (specs.Vendor.Detached) as on a parsed one. Only what validation reads is
+// detached model (Vendor.Detached) as on a parsed one. Only what validation reads is
 // written (no descriptions, examples or extensions). For request bodies a readOnly property
 // is not required, for response bodies a writeOnly one, as libopenapi-validator prunes them.
 //
 // A schema that contains itself is written once under $defs and referenced from every place
 // it occurs, so recursive schemas compile as they are.
-func renderJSONSchema(s *base.Schema, resolve func(*base.SchemaProxy) *base.Schema, purpose schema_validation.SchemaValidationPurpose) ([]byte, error) {
-	r := &renderer{resolve: resolve, purpose: purpose, onStack: map[*base.Schema]bool{}, seen: map[*base.Schema]bool{}, defs: map[*base.Schema]string{}}
+func RenderJSONSchema(s *base.Schema, resolve func(*base.SchemaProxy) *base.Schema, use SchemaUse) ([]byte, error) {
+	r := &renderer{resolve: resolve, use: use, onStack: map[*base.Schema]bool{}, seen: map[*base.Schema]bool{}, defs: map[*base.Schema]string{}}
 	r.findCycles(s)
 	root := r.schema(s)
 	if len(r.defs) > 0 {
@@ -41,7 +51,7 @@ func renderJSONSchema(s *base.Schema, resolve func(*base.SchemaProxy) *base.Sche
 
 type renderer struct {
 	resolve func(*base.SchemaProxy) *base.Schema
-	purpose schema_validation.SchemaValidationPurpose
+	use     SchemaUse
 	onStack map[*base.Schema]bool
 	seen    map[*base.Schema]bool
 	defs    map[*base.Schema]string // schemas that contain themselves → name under $defs
@@ -241,7 +251,7 @@ func (r *renderer) required(s *base.Schema) []string {
 	if len(s.Required) == 0 {
 		return nil
 	}
-	if r.purpose != schema_validation.SchemaValidationPurposeRequestBody && r.purpose != schema_validation.SchemaValidationPurposeResponseBody {
+	if r.use == UseAny {
 		return s.Required
 	}
 	out := make([]string, 0, len(s.Required))
@@ -252,8 +262,8 @@ func (r *renderer) required(s *base.Schema) []string {
 		}
 		if p, ok := s.Properties.Get(name); ok && p != nil {
 			if ps := r.resolve(p); ps != nil {
-				if r.purpose == schema_validation.SchemaValidationPurposeRequestBody && ps.ReadOnly != nil && *ps.ReadOnly ||
-					r.purpose == schema_validation.SchemaValidationPurposeResponseBody && ps.WriteOnly != nil && *ps.WriteOnly {
+				if r.use == UseRequest && ps.ReadOnly != nil && *ps.ReadOnly ||
+					r.use == UseResponse && ps.WriteOnly != nil && *ps.WriteOnly {
 					continue
 				}
 			}
