@@ -6,5 +6,10 @@
 // split over several files with relative $refs. Load errors name the file and, where known, the
 // JSON pointer of the problem.
 //
+// A long-running server loads with Options.Detach: each vendor then keeps a copy of its
+// high-level model without libopenapi's low-level objects, index and node trees (see
+// Vendor.Detached), which is what most of a parsed description's memory is. The contract
+// runner and the lint command keep the parsed model, whose objects name their lines.
+//
 // specs imports none of vendormock's other packages.
 package specs
