@@ -547,25 +547,8 @@ func buildSchemas(v *Vendor) {
 
 // operationOf is a path item's operation for an upper-case method.
 func operationOf(item *v3.PathItem, method string) *v3.Operation {
-	switch method {
-	case "GET":
-		return item.Get
-	case "PUT":
-		return item.Put
-	case "POST":
-		return item.Post
-	case "DELETE":
-		return item.Delete
-	case "OPTIONS":
-		return item.Options
-	case "HEAD":
-		return item.Head
-	case "PATCH":
-		return item.Patch
-	case "TRACE":
-		return item.Trace
-	case "QUERY":
-		return item.Query
+	if slot := operationSlot(item, method); slot != nil {
+		return *slot
 	}
 	if item.AdditionalOperations != nil {
 		for name, op := range item.AdditionalOperations.FromOldest() {
@@ -573,6 +556,32 @@ func operationOf(item *v3.PathItem, method string) *v3.Operation {
 				return op
 			}
 		}
+	}
+	return nil
+}
+
+// operationSlot is a path item's field for an upper-case method (nil for other methods,
+// which are additional operations).
+func operationSlot(item *v3.PathItem, method string) **v3.Operation {
+	switch method {
+	case "GET":
+		return &item.Get
+	case "PUT":
+		return &item.Put
+	case "POST":
+		return &item.Post
+	case "DELETE":
+		return &item.Delete
+	case "OPTIONS":
+		return &item.Options
+	case "HEAD":
+		return &item.Head
+	case "PATCH":
+		return &item.Patch
+	case "TRACE":
+		return &item.Trace
+	case "QUERY":
+		return &item.Query
 	}
 	return nil
 }

@@ -296,34 +296,5 @@ func nodeValue(n *yaml.Node) any {
 	if err := n.Decode(&v); err != nil {
 		return n.Value
 	}
-	return jsonish(v)
-}
-
-// jsonish turns YAML's decoded maps (map[string]any with non-string keys possible) into
-// JSON-encodable values.
-func jsonish(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, e := range t {
-			t[k] = jsonish(e)
-		}
-		return t
-	case map[any]any:
-		out := make(map[string]any, len(t))
-		for k, e := range t {
-			b, _ := json.Marshal(k)
-			ks := string(b)
-			if s, ok := k.(string); ok {
-				ks = s
-			}
-			out[ks] = jsonish(e)
-		}
-		return out
-	case []any:
-		for i, e := range t {
-			t[i] = jsonish(e)
-		}
-		return t
-	}
-	return v
+	return JSONValue(v)
 }

@@ -139,31 +139,14 @@ func eachResponse(op *Operation, f func(code string, r *v3.Response) error) erro
 
 // setOperation puts o on item under an upper-case method (the inverse of operationOf).
 func setOperation(item *v3.PathItem, method string, o *v3.Operation) {
-	switch method {
-	case "GET":
-		item.Get = o
-	case "PUT":
-		item.Put = o
-	case "POST":
-		item.Post = o
-	case "DELETE":
-		item.Delete = o
-	case "OPTIONS":
-		item.Options = o
-	case "HEAD":
-		item.Head = o
-	case "PATCH":
-		item.Patch = o
-	case "TRACE":
-		item.Trace = o
-	case "QUERY":
-		item.Query = o
-	default:
-		if item.AdditionalOperations == nil {
-			item.AdditionalOperations = orderedmap.New[string, *v3.Operation]()
-		}
-		item.AdditionalOperations.Set(strings.ToLower(method), o)
+	if slot := operationSlot(item, method); slot != nil {
+		*slot = o
+		return
 	}
+	if item.AdditionalOperations == nil {
+		item.AdditionalOperations = orderedmap.New[string, *v3.Operation]()
+	}
+	item.AdditionalOperations.Set(strings.ToLower(method), o)
 }
 
 // sharedNodes names rendered objects once per distinct rendering, for components.
