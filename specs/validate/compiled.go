@@ -118,17 +118,21 @@ func (v *Validator) bodyErrors(r2 *http.Request, op *specs.Operation, body []byt
 	if c == nil {
 		return nil, doc
 	}
-	if err := c.Validate(doc); err != nil {
-		return []*liberrors.ValidationError{{
-			ValidationType:    helpers.RequestBodyValidation,
-			ValidationSubType: helpers.Schema,
-			Message:           r2.Method + " request body for '" + r2.URL.Path + "' failed to validate schema",
-			Reason: "The request body is defined as an object. " +
-				"However, it does not meet the schema requirements of the specification",
-			SchemaValidationErrors: schemaFailures(err, true),
-		}}, doc
+	return bodySchemaErrors(c.Validate(doc), helpers.RequestBodyValidation,
+		r2.Method+" request body for '"+r2.URL.Path+"' failed to validate schema",
+		"The request body is defined as an object. "+
+			"However, it does not meet the schema requirements of the specification"), doc
+}
+
+// bodySchemaErrors is a body's schema failure (nil for none) as the library reports it.
+func bodySchemaErrors(err error, validationType, message, reason string) []*liberrors.ValidationError {
+	if err == nil {
+		return nil
 	}
-	return nil, doc
+	return []*liberrors.ValidationError{{
+		ValidationType: validationType, ValidationSubType: helpers.Schema,
+		Message: message, Reason: reason, SchemaValidationErrors: schemaFailures(err, true),
+	}}
 }
 
 // paramErrors runs the library's parameter checks on a request, in the library's order.
@@ -172,15 +176,8 @@ func (v *Validator) responseBodyErrors(r2 *http.Request, resp *http.Response, op
 	if c == nil {
 		return nil, doc
 	}
-	if err := c.Validate(doc); err != nil {
-		return []*liberrors.ValidationError{{
-			ValidationType:    helpers.ResponseBodyValidation,
-			ValidationSubType: helpers.Schema,
-			Message:           fmt.Sprintf("%d response body for '%s' failed to validate schema", status, r2.URL.Path),
-			Reason: "The response body for status code '" + strconv.Itoa(status) + "' is defined as an object. " +
-				"However, it does not meet the schema requirements of the specification",
-			SchemaValidationErrors: schemaFailures(err, true),
-		}}, doc
-	}
-	return nil, doc
+	return bodySchemaErrors(c.Validate(doc), helpers.ResponseBodyValidation,
+		fmt.Sprintf("%d response body for '%s' failed to validate schema", status, r2.URL.Path),
+		"The response body for status code '"+strconv.Itoa(status)+"' is defined as an object. "+
+			"However, it does not meet the schema requirements of the specification"), doc
 }

@@ -34,9 +34,8 @@ type Validator struct {
 	vendor  *specs.Vendor
 	lib     validator.Validator
 	schemas schema_validation.SchemaValidator
-	// fast holds a compiled schema per schema object for Value: a value that passes needs no
-	// schema hashing, no lock and no error rendering (the library hashes the whole schema on
-	// every call to find its cache entry). Values that fail go through the library for findings.
+	// fast holds a compiled schema per schema object and purpose: request bodies and values
+	// are checked, and their failures explained, with it, without a lock.
 	fast sync.Map // fastKey → *jsonschema.Schema (nil when it does not compile)
 	seq  int      // names compiled schemas; guarded by mu
 	// passed remembers bodyless requests that passed (validation is a function of the request);
@@ -262,9 +261,9 @@ func (v *Validator) compiledFor(s *base.Schema, purpose schema_validation.Schema
 
 // compile writes a schema out as JSON Schema (specs.RenderJSONSchema, which needs only the model's
 // exported fields) and compiles it. On a parsed model the result also goes into the library's
-// schema cache, so that what the library still explains itself (response bodies, bodies that
-// are not JSON) uses the same compiled schema: its own compiler adds the whole description as
-// a resource instead, which costs ~200 ms and tens of MiB per schema on Open Dental's.
+// schema cache, so that what the library still checks itself (answers, in Response) uses the
+// same compiled schema: its own compiler adds the whole description as a resource instead,
+// which costs ~200 ms and tens of MiB per schema on Open Dental's.
 func (v *Validator) compile(s *base.Schema, purpose schema_validation.SchemaValidationPurpose) *jsonschema.Schema {
 	version := v.vendor.SchemaVersion()
 	js, err := specs.RenderJSONSchema(s, v.vendor.Schema, useOf(purpose))
@@ -372,13 +371,8 @@ func (v *Validator) requestPasses(r2 *http.Request, op *specs.Operation, body []
 	if v.paramsPassed.known(key) {
 		return true, doc
 	}
-	pv := v.lib.GetParameterValidator()
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	for _, check := range paramChecks(pv) {
-		if ok, _ := check(r2, op.ParamItem, op.Path); !ok {
-			return false, nil
-		}
+	if len(v.paramErrors(r2, op)) > 0 {
+		return false, nil
 	}
 	v.paramsPassed.add(key)
 	return true, doc
