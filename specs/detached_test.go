@@ -19,15 +19,7 @@ import (
 // A detached vendor has the same operations as the parsed one, in the same order, with the
 // same security, and a parameter document holding each operation's path and method.
 func TestDetachedOperations(t *testing.T) {
-	sources := append(specs.Bundled(), specs.Source{Name: "same", Path: "testdata/samerefs/openapi.yaml"})
-	parsed, err := specs.Load(t.Context(), sources, specs.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	detached, err := specs.Load(t.Context(), sources, specs.Options{Detach: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	parsed, detached := loadTwice(t, append(specs.Bundled(), specs.Source{Name: "same", Path: "testdata/samerefs/openapi.yaml"}))
 	for i, v := range parsed.Vendors {
 		d := detached.Vendors[i]
 		if !d.IsDetached() || v.IsDetached() || d.Name != v.Name {
@@ -92,14 +84,7 @@ func securityNames(op *specs.Operation) string {
 // The generator makes the same bodies from a detached model as from the parsed one: every
 // answer and request schema of every bundled operation, in both directions.
 func TestDetachedGeneratesTheSame(t *testing.T) {
-	parsed, err := specs.Load(t.Context(), specs.Bundled(), specs.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	detached, err := specs.Load(t.Context(), specs.Bundled(), specs.Options{Detach: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	parsed, detached := loadTwice(t, specs.Bundled())
 	now := func() time.Time { return time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC) }
 	compared := 0
 	for i, v := range parsed.Vendors {
@@ -143,14 +128,7 @@ func TestDetachedGeneratesTheSame(t *testing.T) {
 // KeyName tells the key an inline schema is declared under, on a detached model as on the
 // parsed one (the generator's name hints read it).
 func TestDetachedKeyNames(t *testing.T) {
-	parsed, err := specs.Load(t.Context(), specs.Bundled(), specs.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	detached, err := specs.Load(t.Context(), specs.Bundled(), specs.Options{Detach: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	parsed, detached := loadTwice(t, specs.Bundled())
 	named := 0
 	for i, v := range parsed.Vendors {
 		d := detached.Vendors[i]
@@ -197,4 +175,18 @@ func operationOfItem(item *v3.PathItem, method string) *v3.Operation {
 		}
 	}
 	return nil
+}
+
+// loadTwice loads sources parsed, then detached.
+func loadTwice(t *testing.T, sources []specs.Source) (parsed, detached *specs.Catalog) {
+	t.Helper()
+	parsed, err := specs.Load(t.Context(), sources, specs.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	detached, err = specs.Load(t.Context(), sources, specs.Options{Detach: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parsed, detached
 }
