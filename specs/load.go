@@ -287,12 +287,13 @@ func jsonPathToPointer(p string) string {
 	for len(p) > 0 {
 		switch {
 		case strings.HasPrefix(p, "['"):
-			end := strings.Index(p, "']")
+			// The closing '] is looked for after the opening [' : in "[']" they overlap.
+			end := strings.Index(p[2:], "']")
 			if end < 0 {
 				return ""
 			}
-			parts = append(parts, p[2:end])
-			p = p[end+2:]
+			parts = append(parts, p[2:2+end])
+			p = p[2+end+2:]
 		case strings.HasPrefix(p, "["):
 			end := strings.Index(p, "]")
 			if end < 0 {

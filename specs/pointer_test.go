@@ -11,6 +11,8 @@ func TestJSONPathToPointer(t *testing.T) {
 		"$.components.schemas.Pet":                "#/components/schemas/Pet",
 		"$.tags[0].name":                          "#/tags/0/name",
 		"#/components/schemas/Missing":            "",
+		"$[']":                                    "", // [' and '] overlap (a fuzz crasher)
+		"$.a[''].b":                               "#/a//b",
 	} {
 		if got := jsonPathToPointer(in); got != want {
 			t.Errorf("jsonPathToPointer(%q) = %q, want %q", in, got, want)
